@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+using ReviewService.Policies;
+using ReviewService.Rules;
+
+namespace ReviewService.Eval;
+
+public static class Evaluation
+{
+    public static async Task<EvalReport> RunAsync(Policy policy, IReadOnlyList<LabelledContract> contracts)
+    {
+        var checks = policy.Definition.Checks.Where(c => c.CuadCategory is not null).ToList();
+        var results = new List<PairResult>();
+        var governingLaw = new List<(string Contract, string Expected, string? Extracted)>();
+        var clock = new Stopwatch();
+        long bytes = 0;
+
+        foreach (var contract in contracts)
+        {
+            bytes += Encoding.UTF8.GetByteCount(contract.Text);
+            clock.Start();
+            var findings = await RulesEvaluator.EvaluateAsync(policy, contract.Text);
+            clock.Stop();
+            var byCheck = findings.ToDictionary(f => f.Check);
+            foreach (var check in checks)
+            {
+                if (Label(contract, check.CuadCategory!) is not { } label)
+                {
+                    continue;
+                }
+                var finding = byCheck[check.Name];
+                results.Add(new PairResult(contract.Id, check.Name, finding.Outcome.ToString().ToLowerInvariant(), label.IsPresent, finding.RuleIds));
+                if (check.ValueKind == ValueNormalizer.Jurisdiction && label.Answer.Length > 0)
+                {
+                    governingLaw.Add((contract.Id, label.Answer, finding.Value));
+                }
+            }
+        }
+
+        var scores = checks.Select(c => Score(c, results.Where(r => r.Check == c.Name).ToList())).ToList();
+        var decided = results.Where(r => r.Outcome != "undetermined").ToList();
+        var correct = decided.Count(IsCorrect);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var overall = new OverallScore(results.Count, decided.Count, Ratio(decided.Count, results.Count), Ratio(correct, decided.Count),
+            results.Count - decided.Count, Math.Round(seconds, 3), Math.Round(bytes / 1e6 / Math.Max(seconds, 1e-9), 1));
+        var misses = governingLaw.Where(g => !Jurisdictions.Match(g.Expected, g.Extracted))
+            .Select(g => new ExtractionMiss(g.Contract, g.Expected, g.Extracted)).ToList();
+        var law = new ExtractionScore(governingLaw.Count, governingLaw.Count - misses.Count, Ratio(governingLaw.Count - misses.Count, governingLaw.Count), misses);
+        return new EvalReport(policy.Name, policy.Version, contracts.Count, overall, scores, new Extractions(law), results);
+    }
+
+    static CategoryLabel? Label(LabelledContract contract, string category) =>
+        contract.Labels.FirstOrDefault(l => string.Equals(l.Key, category, StringComparison.OrdinalIgnoreCase)).Value;
+
+    static bool IsCorrect(PairResult r) => (r.Outcome == "present") == r.Truth;
+
+    static CheckScore Score(CheckDefinition check, List<PairResult> pairs)
+    {
+        int tp = pairs.Count(p => p.Outcome == "present" && p.Truth), fp = pairs.Count(p => p.Outcome == "present" && !p.Truth);
+        int tn = pairs.Count(p => p.Outcome == "absent" && !p.Truth), fn = pairs.Count(p => p.Outcome == "absent" && p.Truth);
+        var decided = tp + fp + tn + fn;
+        return new CheckScore(check.Name, check.CuadCategory, tp, fp, tn, fn, pairs.Count - decided,
+            Ratio(decided, pairs.Count), Ratio(tp + tn, decided), Ratio(tp, tp + fp), Ratio(tp, tp + fn));
+    }
+
+    static double Ratio(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
+}
+
+/// <summary>
+/// How an extracted jurisdiction is compared with CUAD's answer: case-insensitive, ignoring a leading
+/// "State of"/"Province of"/"Commonwealth of"; an answer naming several jurisdictions ("England; Wales")
+/// is matched by the whole answer or by one of its parts.
+/// </summary>
+public static class Jurisdictions
+{
+    static readonly string[] Prefixes = ["the ", "state of ", "province of ", "commonwealth of "];
+
+    public static bool Match(string expected, string? extracted)
+    {
+        if (extracted is null)
+        {
+            return false;
+        }
+        var got = Clean(extracted);
+        return Clean(expected) == got || expected.Split(';').Any(part => Clean(part) == got);
+    }
+
+    static string Clean(string value)
+    {
+        var s = string.Join(' ', value.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        foreach (var prefix in Prefixes)
+        {
+            if (s.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                s = s[prefix.Length..];
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,28 @@
+namespace ReviewService.Eval;
+
+/// <summary>The evaluation report; field names are fixed (see README, "Evaluating a policy").</summary>
+public sealed record EvalReport(
+    string Policy,
+    string PolicyVersion,
+    int Documents,
+    OverallScore Overall,
+    IReadOnlyList<CheckScore> Checks,
+    Extractions Extractions,
+    IReadOnlyList<PairResult> Results);
+
+public sealed record OverallScore(
+    int Pairs, int DecidedByRules, double Coverage, double DecidedAccuracy, int Undetermined,
+    double ElapsedSeconds, double MegabytesPerSecond);
+
+public sealed record CheckScore(
+    string Check, string? CuadCategory, int Tp, int Fp, int Tn, int Fn, int Undetermined,
+    double Coverage, double DecidedAccuracy, double Precision, double Recall);
+
+public sealed record Extractions(ExtractionScore GoverningLaw);
+
+public sealed record ExtractionScore(int Expected, int Correct, double Accuracy, IReadOnlyList<ExtractionMiss> Misses);
+
+public sealed record ExtractionMiss(string Contract, string Expected, string? Extracted);
+
+/// <summary>One (contract, check) pair: what the rules said and what the labels say.</summary>
+public sealed record PairResult(string Contract, string Check, string Outcome, bool Truth, IReadOnlyList<string> RuleIds);

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ReviewService.Eval;
+
+public static class ReportWriter
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static void Write(EvalReport report, string jsonPath, string markdownPath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+        File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, Json));
+        File.WriteAllText(markdownPath, Markdown(report));
+    }
+
+    public static EvalReport Read(string path) => JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path), Json)
+        ?? throw new InvalidDataException($"{path} is not an evaluation report.");
+
+    public static string OneLine(EvalReport r) => string.Create(CultureInfo.InvariantCulture,
+        $"{r.Policy} {r.PolicyVersion}: {r.Documents} documents, coverage {r.Overall.Coverage:0.000}, decided accuracy {r.Overall.DecidedAccuracy:0.000}, " +
+        $"governing law {r.Extractions.GoverningLaw.Accuracy:0.000}, rules stage {r.Overall.MegabytesPerSecond:0.0} MB/s");
+
+    static string Markdown(EvalReport r)
+    {
+        var s = new StringBuilder();
+        var o = r.Overall;
+        s.AppendLine(CultureInfo.InvariantCulture, $"# Evaluation of `{r.Policy}` (version `{r.PolicyVersion}`)");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"{r.Documents} documents, {o.Pairs} (contract, check) pairs. The rules decided {o.DecidedByRules} ({o.Coverage:P1}) " +
+            $"with decided accuracy {o.DecidedAccuracy:P1}; {o.Undetermined} pairs stay undetermined for the judge and the reviewers.");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Governing law extracted correctly for {r.Extractions.GoverningLaw.Correct} of {r.Extractions.GoverningLaw.Expected} contracts that have one ({r.Extractions.GoverningLaw.Accuracy:P1}).");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Rules stage: {o.ElapsedSeconds:0.000} s, {o.MegabytesPerSecond:0.0} MB/s (one run, includes warm-up; the benchmark gives the steady figure).");
+        s.AppendLine();
+        s.AppendLine("Coverage = decided by rules / pairs. Decided accuracy = correct / decided. Precision and recall are over decided pairs.");
+        s.AppendLine();
+        s.AppendLine("| check | CUAD category | tp | fp | tn | fn | undetermined | coverage | decided accuracy | precision | recall |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in r.Checks.OrderBy(c => c.DecidedAccuracy))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {c.Check} | {c.CuadCategory} | {c.Tp} | {c.Fp} | {c.Tn} | {c.Fn} | {c.Undetermined} | {c.Coverage:0.000} | {c.DecidedAccuracy:0.000} | {c.Precision:0.000} | {c.Recall:0.000} |");
+        }
+        if (r.Extractions.GoverningLaw.Misses.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("## Governing law: misses");
+            s.AppendLine();
+            s.AppendLine("| contract | CUAD answer | extracted |");
+            s.AppendLine("|---|---|---|");
+            foreach (var m in r.Extractions.GoverningLaw.Misses)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {m.Contract} | {m.Expected} | {m.Extracted ?? "(none)"} |");
+            }
+        }
+        return s.ToString();
+    }
+}

@@ -1,0 +1,53 @@
+using ReviewService.Rules;
+
+namespace ReviewService.Policies;
+
+/// <summary><c>rules/&lt;policy&gt;/policy.json</c>: the checks of a policy and how their findings become a decision.</summary>
+public sealed record PolicyDefinition
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    /// <summary>The judge's answers below this confidence go to a reviewer instead (a later stage).</summary>
+    public double JudgeConfidenceThreshold { get; init; } = 0.8;
+    public required IReadOnlyList<CheckDefinition> Checks { get; init; }
+    public required DecisionTableDefinition Decision { get; init; }
+}
+
+public sealed record CheckDefinition
+{
+    public required string Name { get; init; }
+    public required string Title { get; init; }
+    /// <summary>The question the check answers; shown to reviewers and sent to the judge.</summary>
+    public required string Question { get; init; }
+    public string? CuadCategory { get; init; }
+    /// <summary><c>high</c>, <c>medium</c> or <c>low</c>: orders the reviewers' queue.</summary>
+    public string Severity { get; init; } = "medium";
+    /// <summary>Detectors whose matches are the candidate passages of an undetermined finding (default: those its rules read).</summary>
+    public IReadOnlyList<string>? Candidates { get; init; }
+    /// <summary>A detector with a <c>value</c> group whose first match is returned as the finding's value.</summary>
+    public string? ValueDetector { get; init; }
+    /// <summary>How the value is normalised: <c>jurisdiction</c>, <c>duration</c> or none.</summary>
+    public string? ValueKind { get; init; }
+}
+
+public sealed record DecisionTableDefinition
+{
+    /// <summary>Decision outcomes from least to most severe; the first is the default.</summary>
+    public IReadOnlyList<string> Levels { get; init; } = ["approved", "flagged", "rejected"];
+    public required IReadOnlyList<DecisionRuleDefinition> Rules { get; init; }
+}
+
+/// <summary>When <see cref="Check"/> has <see cref="Outcome"/>, the document is at least <see cref="Decision"/>, because <see cref="Reason"/>.</summary>
+public sealed record DecisionRuleDefinition
+{
+    public required string Check { get; init; }
+    public required Outcome Outcome { get; init; }
+    public required string Decision { get; init; }
+    public required string Reason { get; init; }
+}
+
+/// <summary><c>rules/&lt;policy&gt;/detectors.json</c>.</summary>
+public sealed record DetectorFile
+{
+    public required IReadOnlyList<DetectorDefinition> Detectors { get; init; }
+}

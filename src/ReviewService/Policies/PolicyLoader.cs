@@ -1,0 +1,278 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using RulesEngine.Models;
+using ReviewService.Rules;
+
+namespace ReviewService.Policies;
+
+/// <summary>A policy folder that cannot be used: every problem found, each naming its file and rule.</summary>
+public sealed class PolicyLoadException(IReadOnlyList<string> errors)
+    : Exception("Policy files are invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Loads <c>rules/&lt;policy&gt;/</c>: <c>policy.json</c>, <c>detectors.json</c> and the RulesEngine workflows in <c>*.rules.json</c>.
+/// Everything is validated up front so a bad rule deploy stops the service at startup, not a review at run time.
+/// </summary>
+public static partial class PolicyLoader
+{
+    public const string PolicyFile = "policy.json";
+    public const string DetectorsFile = "detectors.json";
+    public const string RulesPattern = "*.rules.json";
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static PolicyCatalog LoadAll(string rulesDirectory)
+    {
+        if (!Directory.Exists(rulesDirectory))
+        {
+            throw new PolicyLoadException([$"{rulesDirectory}: the rules directory does not exist."]);
+        }
+        var policies = Directory.GetDirectories(rulesDirectory).Order(StringComparer.Ordinal)
+            .Where(d => File.Exists(Path.Combine(d, PolicyFile)))
+            .Select(Load).ToList();
+        if (policies.Count == 0)
+        {
+            throw new PolicyLoadException([$"{rulesDirectory}: no policy folder (a folder with {PolicyFile}) found."]);
+        }
+        return new PolicyCatalog(policies);
+    }
+
+    public static Policy Load(string directory)
+    {
+        var errors = new List<string>();
+        var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
+        var definition = Read<PolicyDefinition>(Path.Combine(directory, PolicyFile), errors);
+        var detectorFile = Read<DetectorFile>(Path.Combine(directory, DetectorsFile), errors);
+        var ruleFiles = Directory.GetFiles(directory, RulesPattern).Order(StringComparer.Ordinal).ToList();
+        if (ruleFiles.Count == 0)
+        {
+            errors.Add($"{folder}: no rules file ({RulesPattern}).");
+        }
+        if (definition is null || detectorFile is null || errors.Count > 0)
+        {
+            throw new PolicyLoadException(errors);
+        }
+        if (definition.Name != folder)
+        {
+            errors.Add($"{folder}/{PolicyFile}: name '{definition.Name}' must match its folder '{folder}'.");
+        }
+
+        var detectors = CompileDetectors(folder, detectorFile, errors);
+        ValidateChecks(folder, definition, detectors, errors);
+
+        var workflows = new List<Workflow>();
+        var rules = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
+        foreach (var file in ruleFiles)
+        {
+            var name = $"{folder}/{Path.GetFileName(file)}";
+            var workflow = Read<Workflow>(file, errors);
+            if (workflow is null)
+            {
+                continue;
+            }
+            if (workflows.Any(w => w.WorkflowName == workflow.WorkflowName))
+            {
+                errors.Add($"{name}: duplicate workflow name '{workflow.WorkflowName}'.");
+                continue;
+            }
+            workflows.Add(workflow);
+            foreach (var rule in workflow.Rules ?? [])
+            {
+                var compiled = DescribeRule(name, workflow.WorkflowName, rule, rules.Count, definition, detectors, errors);
+                if (compiled is null)
+                {
+                    continue;
+                }
+                if (!rules.TryAdd(rule.RuleName, compiled))
+                {
+                    errors.Add($"{name}: rule '{rule.RuleName}': duplicate rule name in policy '{folder}'.");
+                }
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new PolicyLoadException(errors);
+        }
+
+        var engine = new RulesEngine.RulesEngine([.. workflows], new ReSettings
+        {
+            CustomTypes = [typeof(DetectorHits)],
+            AutoRegisterInputType = true,
+        });
+        var policy = new Policy(definition, Version(directory), detectors, engine, [.. workflows.Select(w => w.WorkflowName)], rules);
+        CompileExpressions(folder, policy, ruleFiles, errors);
+        return errors.Count > 0 ? throw new PolicyLoadException(errors) : policy;
+    }
+
+    /// <summary>The policy version: a content hash of every file in its folder, so any edit yields a new version.</summary>
+    public static string Version(string directory)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(directory, file).Replace('\\', '/') + "\n"));
+            sha.AppendData(File.ReadAllBytes(file));
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..12];
+    }
+
+    static T? Read<T>(string path, List<string> errors) where T : class
+    {
+        var shown = $"{Path.GetFileName(Path.GetDirectoryName(path))}/{Path.GetFileName(path)}";
+        if (!File.Exists(path))
+        {
+            errors.Add($"{shown}: file is missing.");
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new JsonException("the file is empty");
+        }
+        catch (JsonException e)
+        {
+            errors.Add($"{shown}: {e.Message}");
+            return null;
+        }
+    }
+
+    static Dictionary<string, Detector> CompileDetectors(string folder, DetectorFile file, List<string> errors)
+    {
+        var detectors = new Dictionary<string, Detector>(StringComparer.Ordinal);
+        foreach (var d in file.Detectors)
+        {
+            var where = $"{folder}/{DetectorsFile}: detector '{d.Name}'";
+            if (detectors.ContainsKey(d.Name))
+            {
+                errors.Add($"{where}: duplicate detector name.");
+                continue;
+            }
+            if ((d.Pattern is null) == (d.Keywords is null or { Count: 0 }))
+            {
+                errors.Add($"{where}: give exactly one of 'pattern' or 'keywords'.");
+                continue;
+            }
+            try
+            {
+                detectors[d.Name] = new Detector(d);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"{where}: the pattern does not compile: {e.Message}");
+            }
+        }
+        return detectors;
+    }
+
+    static void ValidateChecks(string folder, PolicyDefinition definition, Dictionary<string, Detector> detectors, List<string> errors)
+    {
+        var where = $"{folder}/{PolicyFile}";
+        foreach (var group in definition.Checks.GroupBy(c => c.Name).Where(g => g.Count() > 1))
+        {
+            errors.Add($"{where}: check '{group.Key}' is declared {group.Count()} times.");
+        }
+        foreach (var check in definition.Checks)
+        {
+            foreach (var unknown in (check.Candidates ?? []).Where(c => !detectors.ContainsKey(c)))
+            {
+                errors.Add($"{where}: check '{check.Name}': unknown candidate detector '{unknown}'.");
+            }
+            if (check.ValueDetector is { } v && (!detectors.TryGetValue(v, out var d) || !d.HasValue))
+            {
+                errors.Add($"{where}: check '{check.Name}': value detector '{v}' must exist and have a (?<value>...) group.");
+            }
+            if (check.ValueKind is not (null or ValueNormalizer.Jurisdiction or ValueNormalizer.Duration or ValueNormalizer.Date))
+            {
+                errors.Add($"{where}: check '{check.Name}': unknown valueKind '{check.ValueKind}'.");
+            }
+        }
+        var levels = definition.Decision.Levels;
+        foreach (var rule in definition.Decision.Rules)
+        {
+            if (!definition.Checks.Any(c => c.Name == rule.Check))
+            {
+                errors.Add($"{where}: decision rule for unknown check '{rule.Check}'.");
+            }
+            if (!levels.Contains(rule.Decision))
+            {
+                errors.Add($"{where}: decision rule for '{rule.Check}': decision '{rule.Decision}' is not one of {string.Join(", ", levels)}.");
+            }
+        }
+    }
+
+    static CompiledRule? DescribeRule(string file, string workflow, Rule rule, int order, PolicyDefinition definition,
+        Dictionary<string, Detector> detectors, List<string> errors)
+    {
+        var where = $"{file}: rule '{rule.RuleName}'";
+        var properties = rule.Properties ?? [];
+        var check = Property(properties, "check");
+        var outcomeText = Property(properties, "outcome");
+        if (check is null || !definition.Checks.Any(c => c.Name == check))
+        {
+            errors.Add($"{where}: property 'check' must name a check of the policy (got '{check}').");
+            return null;
+        }
+        if (!Enum.TryParse<Outcome>(outcomeText, ignoreCase: true, out var outcome))
+        {
+            errors.Add($"{where}: property 'outcome' must be present, absent or undetermined (got '{outcomeText}').");
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(rule.Expression))
+        {
+            errors.Add($"{where}: the expression is empty.");
+            return null;
+        }
+        var confidenceText = Property(properties, "confidence");
+        var confidence = outcome == Outcome.Undetermined ? 0 : 0.9;
+        if (confidenceText is not null && (!double.TryParse(confidenceText, out confidence) || confidence is < 0 or > 1))
+        {
+            errors.Add($"{where}: property 'confidence' must be a number from 0 to 1.");
+        }
+        var referenced = DetectorReference().Matches(rule.Expression).Select(m => m.Groups["name"].Value).Distinct().ToList();
+        foreach (var unknown in referenced.Where(n => !detectors.ContainsKey(n)))
+        {
+            errors.Add($"{where}: unknown detector '{unknown}'.");
+        }
+        var evidence = properties.TryGetValue("evidence", out var e) && e is JsonElement { ValueKind: JsonValueKind.Array } list
+            ? list.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
+            : referenced;
+        foreach (var unknown in evidence.Where(n => !detectors.ContainsKey(n)))
+        {
+            errors.Add($"{where}: unknown evidence detector '{unknown}'.");
+        }
+        return new CompiledRule(rule.RuleName, workflow, check, outcome, confidence, referenced, evidence, order);
+    }
+
+    static string? Property(Dictionary<string, object> properties, string name) => properties.TryGetValue(name, out var value)
+        ? value is JsonElement { ValueKind: JsonValueKind.String } s ? s.GetString() : value?.ToString()
+        : null;
+
+    /// <summary>Compiles every expression now by running the rules on an empty document: a typo fails startup, naming the rule.</summary>
+    static void CompileExpressions(string folder, Policy policy, List<string> ruleFiles, List<string> errors)
+    {
+        var hits = new DetectorHits("", policy.Detectors);
+        foreach (var workflow in policy.Workflows)
+        {
+            var results = policy.Engine.ExecuteAllRulesAsync(workflow, new RuleParameter(RulesEvaluator.Parameter, hits)).AsTask().GetAwaiter().GetResult();
+            foreach (var failed in results.Where(r => !string.IsNullOrEmpty(r.ExceptionMessage)))
+            {
+                var file = ruleFiles.Select(Path.GetFileName).FirstOrDefault(f => policy.Rules.TryGetValue(failed.Rule.RuleName, out var r) && r.Workflow == workflow);
+                errors.Add($"{folder}/{file}: rule '{failed.Rule.RuleName}': the expression does not compile: {failed.ExceptionMessage}");
+            }
+        }
+    }
+
+    // Expressions only take detector names as string arguments: every string literal must name a detector.
+    [GeneratedRegex("\"(?<name>[^\"]*)\"")]
+    private static partial Regex DetectorReference();
+}

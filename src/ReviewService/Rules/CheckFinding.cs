@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace ReviewService.Rules;
+
+[JsonConverter(typeof(JsonStringEnumConverter<Outcome>))]
+public enum Outcome { Present, Absent, Undetermined }
+
+[JsonConverter(typeof(JsonStringEnumConverter<DecidedBy>))]
+public enum DecidedBy { Rules, Llm, Reviewer }
+
+/// <summary>A span of the extracted text: offsets are UTF-16 code units, end exclusive.</summary>
+public sealed record Evidence(int Start, int End, string Text, string? Detector = null);
+
+/// <summary>The answer to one check of a policy, produced by the rules stage (and later the judge or a reviewer).</summary>
+public sealed record CheckFinding(
+    string Check,
+    Outcome Outcome,
+    DecidedBy? DecidedBy,
+    double Confidence,
+    IReadOnlyList<Evidence> Evidence,
+    IReadOnlyList<string> RuleIds,
+    IReadOnlyList<Evidence> Candidates,
+    string? Value = null,
+    string? Note = null)
+{
+    public bool IsDecided => Outcome != Outcome.Undetermined;
+}

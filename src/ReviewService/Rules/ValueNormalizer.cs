@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ReviewService.Rules;
+
+/// <summary>Turns the raw text a value detector captured into the value an analyst reads ("the State of New York" → "New York").</summary>
+public static partial class ValueNormalizer
+{
+    public const string Jurisdiction = "jurisdiction";
+    public const string Duration = "duration";
+    public const string Date = "date";
+
+    static readonly HashSet<string> CanadianProvinces = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Ontario", "Quebec", "British Columbia", "Alberta", "Manitoba", "Saskatchewan", "Nova Scotia",
+        "New Brunswick", "Newfoundland and Labrador", "Prince Edward Island",
+    };
+
+    static readonly HashSet<string> AustralianStates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "New South Wales", "Victoria", "Queensland", "Western Australia", "South Australia", "Tasmania",
+    };
+
+    public static string? Normalize(string? kind, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+        var value = Spaces().Replace(raw, " ").Trim().Trim(',', '.', ';', ':', '(', ')', '"', '\'', '“', '”');
+        return kind switch
+        {
+            Jurisdiction => NormalizeJurisdiction(value),
+            _ => value,
+        };
+    }
+
+    static string NormalizeJurisdiction(string value)
+    {
+        value = JurisdictionPrefix().Replace(value, "");
+        value = TrailingWords().Replace(value, "");
+        if (value.Length == 0)
+        {
+            return value;
+        }
+        if (value.All(c => !char.IsLetter(c) || char.IsUpper(c)))
+        {
+            value = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(value.ToLowerInvariant());
+        }
+        if (CanadianProvinces.Contains(value))
+        {
+            return value + ", Canada";
+        }
+        return AustralianStates.Contains(value) ? value + ", Australia" : value;
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^(?:(?:the|internal|substantive|laws?|of|state|commonwealth|province|republic)\s+)+", RegexOptions.IgnoreCase)]
+    private static partial Regex JurisdictionPrefix();
+
+    [GeneratedRegex(@"\s*(?:,\s*)?(?:U\.?S\.?A\.?|United States(?: of America)?)$|\s+(?:law|laws|without|excluding|applicable|and the|as applied)\b.*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrailingWords();
+}
