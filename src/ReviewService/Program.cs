@@ -1,3 +1,38 @@
-var app = WebApplication.CreateBuilder(args).Build();
+using ReviewService.Auth;
+using ReviewService.Extraction;
+using ReviewService.Health;
+using ReviewService.Http;
+using ReviewService.Ingestion;
+using ReviewService.Policies;
+using ReviewService.Reviews;
+using ReviewService.Storage;
+using ReviewService.Telemetry;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton(TimeProvider.System);
+
+builder.AddTelemetry();           // traces and metrics for every stage
+builder.AddProblems();            // every error is problem+json
+builder.AddApiKeyAuthentication(); // X-Api-Key → roles
+builder.AddPolicies();            // rules/<policy>/: detectors, RulesEngine workflows, decision table
+builder.AddIngestion();           // JSON or multipart → validated Submission
+builder.AddExtraction();          // text, HTML, PDF, DOCX → ExtractedDocument with offsets
+builder.AddStorage();             // SQLite: the document is stored before it is evaluated
+builder.AddReviewProcessing();    // workers: rules → decision → review queue
+builder.AddHealth();
+builder.AddApiDocs();
+
+var app = builder.Build();
+app.UseProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealth();
+app.MapReviews();
+app.MapPolicies();
+app.MapApiDocs();
+
 app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

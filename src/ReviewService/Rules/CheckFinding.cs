@@ -3,10 +3,20 @@ using System.Text.Json.Serialization;
 namespace ReviewService.Rules;
 
 [JsonConverter(typeof(JsonStringEnumConverter<Outcome>))]
-public enum Outcome { Present, Absent, Undetermined }
+public enum Outcome
+{
+    [JsonStringEnumMemberName("present")] Present,
+    [JsonStringEnumMemberName("absent")] Absent,
+    [JsonStringEnumMemberName("undetermined")] Undetermined,
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<DecidedBy>))]
-public enum DecidedBy { Rules, Llm, Reviewer }
+public enum DecidedBy
+{
+    [JsonStringEnumMemberName("rules")] Rules,
+    [JsonStringEnumMemberName("llm")] Llm,
+    [JsonStringEnumMemberName("reviewer")] Reviewer,
+}
 
 /// <summary>A span of the extracted text: offsets are UTF-16 code units, end exclusive.</summary>
 public sealed record Evidence(int Start, int End, string Text, string? Detector = null);
@@ -23,5 +33,6 @@ public sealed record CheckFinding(
     string? Value = null,
     string? Note = null)
 {
+    [JsonIgnore]
     public bool IsDecided => Outcome != Outcome.Undetermined;
 }

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+
+namespace ReviewService.Extraction;
+
+public static class ExtractionExtensions
+{
+    public static WebApplicationBuilder AddExtraction(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section)
+            .Validate(o => o.MaxDecompressedBytes > 0 && o.MaxTextCharacters > 0 && o.MaxPdfPages > 0, "Extraction limits must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ExtractionOptions>>().Value);
+        builder.Services.AddSingleton<IFormatExtractor, PlainTextExtractor>();
+        builder.Services.AddSingleton<IFormatExtractor, HtmlExtractor>();
+        builder.Services.AddSingleton<IFormatExtractor, PdfExtractor>();
+        builder.Services.AddSingleton<IFormatExtractor, DocxExtractor>();
+        builder.Services.AddSingleton<DocumentExtractor>();
+        return builder;
+    }
+}

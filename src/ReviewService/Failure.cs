@@ -1,0 +1,20 @@
+namespace ReviewService;
+
+/// <summary>What kind of expected failure happened; <see cref="Http.Problems"/> maps each kind to one HTTP status.</summary>
+public enum FailureKind
+{
+    Invalid,
+    UnsupportedMediaType,
+    Unprocessable,
+    TooLarge,
+    NotFound,
+    Conflict,
+    Unauthorized,
+    Forbidden,
+}
+
+/// <summary>An expected failure as a value: a title and a detail a person can act on.</summary>
+public sealed record Failure(FailureKind Kind, string Title, string Detail, IDictionary<string, string[]>? Errors = null)
+{
+    public static Failure Unprocessable(string title, string detail) => new(FailureKind.Unprocessable, title, detail);
+}

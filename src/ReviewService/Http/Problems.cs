@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ReviewService.Http;
+
+/// <summary>The one table from expected failures to HTTP: every error leaves the service as RFC 9457 problem+json.</summary>
+public static class Problems
+{
+    static readonly Dictionary<FailureKind, int> Status = new()
+    {
+        [FailureKind.Invalid] = StatusCodes.Status400BadRequest,
+        [FailureKind.Unauthorized] = StatusCodes.Status401Unauthorized,
+        [FailureKind.Forbidden] = StatusCodes.Status403Forbidden,
+        [FailureKind.NotFound] = StatusCodes.Status404NotFound,
+        [FailureKind.Conflict] = StatusCodes.Status409Conflict,
+        [FailureKind.TooLarge] = StatusCodes.Status413PayloadTooLarge,
+        [FailureKind.UnsupportedMediaType] = StatusCodes.Status415UnsupportedMediaType,
+        [FailureKind.Unprocessable] = StatusCodes.Status422UnprocessableEntity,
+    };
+
+    public static int StatusOf(FailureKind kind) => Status[kind];
+
+    /// <summary>Details for the statuses the framework answers on its own (routing, authentication), so they say what to do too.</summary>
+    static readonly Dictionary<int, string> FrameworkDetails = new()
+    {
+        [StatusCodes.Status404NotFound] = "There is no such endpoint. The API is described at /openapi/v1.json (Development) and in the README.",
+        [StatusCodes.Status405MethodNotAllowed] = "This endpoint does not accept that HTTP method.",
+        [StatusCodes.Status415UnsupportedMediaType] = "Send the request body as application/json or multipart/form-data.",
+    };
+
+    public static ProblemHttpResult ToProblem(this Failure failure)
+    {
+        var extensions = failure.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = failure.Errors };
+        return TypedResults.Problem(failure.Detail, statusCode: Status[failure.Kind], title: failure.Title, extensions: extensions);
+    }
+
+    public static WebApplicationBuilder AddProblems(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            if (c.ProblemDetails.Detail is null && c.ProblemDetails.Status is { } status && FrameworkDetails.TryGetValue(status, out var detail))
+            {
+                c.ProblemDetails.Detail = detail;
+            }
+            c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? c.HttpContext.TraceIdentifier;
+        });
+        return builder;
+    }
+
+    /// <summary>Unhandled exceptions become a 500 problem without internals; bare status codes (401, 404, 405) get a problem body too.</summary>
+    public static WebApplication UseProblems(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}

@@ -1,0 +1,18 @@
+namespace ReviewService.Reviews;
+
+public static class ReviewProcessingExtensions
+{
+    public static WebApplicationBuilder AddReviewProcessing(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.Section)
+            .Validate(o => o.Workers > 0 && o.LeaseSeconds > 0 && o.PollSeconds > 0 && o.MaxAttempts > 0, "Processing settings must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ReviewSignals>();
+        builder.Services.AddSingleton<ReviewEvaluator>();
+        if (builder.Configuration.GetValue($"{ProcessingOptions.Section}:{nameof(ProcessingOptions.Enabled)}", true))
+        {
+            builder.Services.AddHostedService<ReviewWorker>();
+        }
+        return builder;
+    }
+}

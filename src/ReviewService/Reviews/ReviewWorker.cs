@@ -1,0 +1,105 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using ReviewService.Storage;
+using ReviewService.Telemetry;
+
+namespace ReviewService.Reviews;
+
+/// <summary>
+/// Background workers: lease the oldest pending review from the database, evaluate it, save the result.
+/// Every state lives in the database, so a restart (or a crash) loses nothing: pending reviews are simply leased again.
+/// </summary>
+public sealed partial class ReviewWorker(
+    IReviewStore store, ReviewEvaluator evaluator, ReviewSignals signals, IOptions<ProcessingOptions> options,
+    TimeProvider clock, ILogger<ReviewWorker> log) : BackgroundService
+{
+    readonly ProcessingOptions _options = options.Value;
+    readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(i => RunAsync($"{_instance}/{i}", stoppingToken)));
+
+    async Task RunAsync(string owner, CancellationToken ct)
+    {
+        await Task.Yield();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var item = await store.ClaimNextAsync(owner, TimeSpan.FromSeconds(_options.LeaseSeconds), ct);
+                if (item is null)
+                {
+                    await signals.WaitForWorkAsync(TimeSpan.FromSeconds(_options.PollSeconds), ct);
+                    continue;
+                }
+                await ProcessAsync(item, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (DbException e)
+            {
+                LogStoreUnavailable(e);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
+            }
+        }
+    }
+
+    async Task ProcessAsync(WorkItem item, CancellationToken ct)
+    {
+        // The review's trace continues here: its context was stored with the submission.
+        ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var activity = ReviewTelemetry.Source.StartActivity("review.process", ActivityKind.Consumer, parent);
+        activity?.SetTag("review.id", item.Id);
+        activity?.SetTag("review.attempt", item.Attempts);
+        try
+        {
+            var result = await evaluator.EvaluateAsync(item);
+            if (await store.CompleteAsync(item.Id, item.LeaseOwner, result, ct))
+            {
+                var tags = new TagList { { "policy", item.Policy }, { "status", result.Status.ToWire() }, { "decision", result.Decision.Outcome } };
+                ReviewTelemetry.ReviewsFinished.Add(1, tags);
+                ReviewTelemetry.ReviewDuration.Record((clock.GetUtcNow() - item.CreatedAt).TotalSeconds, new KeyValuePair<string, object?>("policy", item.Policy));
+                foreach (var finding in result.Findings)
+                {
+                    ReviewTelemetry.ChecksDecided.Add(1, new TagList { { "policy", item.Policy }, { "outcome", finding.Outcome.ToString().ToLowerInvariant() }, { "decided_by", finding.DecidedBy?.ToString().ToLowerInvariant() ?? "none" } });
+                }
+                activity?.SetTag("review.status", result.Status.ToWire());
+                LogFinished(item.Id, result.Status.ToWire(), result.Decision.Outcome);
+            }
+            else
+            {
+                LogLeaseLost(item.Id);
+            }
+            signals.Finished(item.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var final = item.Attempts >= _options.MaxAttempts;
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            activity?.AddException(e);
+            LogEvaluationFailed(e, item.Id, item.Attempts, final);
+            await store.RecordFailureAsync(item.Id, item.LeaseOwner, $"{e.GetType().Name}: {e.Message}", final,
+                TimeSpan.FromSeconds(_options.RetryDelaySeconds * item.Attempts), CancellationToken.None);
+            if (final)
+            {
+                ReviewTelemetry.ReviewsFinished.Add(1, new TagList { { "policy", item.Policy }, { "status", "failed" }, { "decision", "none" } });
+                signals.Finished(item.Id);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Review {ReviewId} finished: {Status}, decision {Decision}")]
+    partial void LogFinished(Guid reviewId, string status, string decision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Review {ReviewId}: lease lost before saving; another worker owns it now")]
+    partial void LogLeaseLost(Guid reviewId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Review {ReviewId}: evaluation failed on attempt {Attempt} (final: {Final})")]
+    partial void LogEvaluationFailed(Exception e, Guid reviewId, int attempt, bool final);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The review store is unavailable; workers retry in 1 s")]
+    partial void LogStoreUnavailable(Exception e);
+}

@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ReviewService.Extraction;
+using ReviewService.Http;
+using ReviewService.Ingestion;
+using ReviewService.Policies;
+using ReviewService.Storage;
+using ReviewService.Telemetry;
+
+namespace ReviewService.Reviews;
+
+/// <summary>
+/// <c>POST /v1/reviews</c>: ingest → extract → store (before any evaluation) → hand to the workers → wait briefly.
+/// 201 with the finished review when it completes within the wait, else 202 with its Location.
+/// </summary>
+public static class SubmitReview
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static async Task<Results<Created<ReviewResponse>, Accepted<ReviewResponse>, Ok<ReviewResponse>, ProblemHttpResult>> HandleAsync(
+        HttpRequest request, ClaimsPrincipal user, SubmissionReader reader, DocumentExtractor extractor, PolicyCatalog policies,
+        IReviewStore store, ReviewSignals signals, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        using var activity = ReviewTelemetry.Source.StartActivity("review.submit");
+        var submitter = user.Identity?.Name;
+        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
+        if (idempotencyKey.Length > 200)
+        {
+            return Reject(new Failure(FailureKind.Invalid, "Idempotency-Key too long", "Use an Idempotency-Key of at most 200 characters (a UUID is ideal)."));
+        }
+        var scopedKey = idempotencyKey.Length > 0 ? $"{submitter}:{idempotencyKey}" : null;
+
+        var (submission, invalid) = await reader.ReadAsync(request, ct);
+        if (invalid is not null)
+        {
+            return Reject(invalid);
+        }
+        var requestHash = Hash(submission!);
+        if (scopedKey is not null && await store.FindByIdempotencyKeyAsync(scopedKey, ct) is { } earlier)
+        {
+            return Replay(earlier, requestHash);
+        }
+
+        var extraction = extractor.Extract(submission!.ContentType, submission.FileName, submission.Content);
+        if (extraction.Failure is { } unreadable)
+        {
+            return Reject(unreadable);
+        }
+        var document = extraction.Document!;
+        var policy = policies.Find(submission.Policy)!;
+        var id = Guid.CreateVersion7();
+        var finished = signals.Watch(id);
+        var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
+            Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
+        var created = await store.CreateAsync(new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text,
+            submission.ExternalRef, submission.Metadata, scopedKey, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(),
+            clock.GetUtcNow()), ct);
+        if (!created.Created)
+        {
+            signals.Forget(id);
+            return Replay(created.Review, requestHash);
+        }
+        activity?.SetTag("review.id", id);
+        ReviewTelemetry.ReviewsSubmitted.Add(1, new KeyValuePair<string, object?>("policy", policy.Name));
+        signals.WorkAvailable();
+
+        var wait = WaitTime(request, options.Value);
+        await Task.WhenAny(finished, Task.Delay(wait, clock, ct));
+        signals.Forget(id);
+        var review = ReviewResponse.From((await store.GetAsync(id, ct))!);
+        request.HttpContext.Response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0.###}";
+        return review.Status == "pending"
+            ? TypedResults.Accepted(review.Links.Self, review)
+            : TypedResults.Created(review.Links.Self, review);
+    }
+
+    static ProblemHttpResult Reject(Failure failure)
+    {
+        ReviewTelemetry.SubmissionsRejected.Add(1, new KeyValuePair<string, object?>("reason", failure.Title));
+        return failure.ToProblem();
+    }
+
+    /// <summary>A retried submission gets the original review; the same key with a different document is a client bug.</summary>
+    static Results<Created<ReviewResponse>, Accepted<ReviewResponse>, Ok<ReviewResponse>, ProblemHttpResult> Replay(Review earlier, string requestHash) =>
+        earlier.RequestHash == requestHash
+            ? TypedResults.Ok(ReviewResponse.From(earlier))
+            : Reject(new Failure(FailureKind.Conflict, "Idempotency-Key reused",
+                $"This Idempotency-Key was already used for a different submission (review {earlier.Id}). Use a new key for a new document."));
+
+    /// <summary><c>Prefer: wait=N</c> (RFC 7240), bounded by the configured maximum.</summary>
+    static TimeSpan WaitTime(HttpRequest request, IngestionOptions options)
+    {
+        var seconds = options.DefaultWaitSeconds;
+        foreach (var preference in request.Headers["Prefer"].ToString().Split(',', ';'))
+        {
+            var parts = preference.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts is ["wait", var value] && double.TryParse(value, out var asked) && asked >= 0)
+            {
+                seconds = asked;
+            }
+        }
+        return TimeSpan.FromSeconds(Math.Min(seconds, options.MaxWaitSeconds));
+    }
+
+    static string Hash(Submission s)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"{s.Policy}\n{s.FileName}\n{s.ContentType}\n"));
+        sha.AppendData(s.Content);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

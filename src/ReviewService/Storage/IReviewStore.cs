@@ -1,0 +1,27 @@
+using ReviewService.ReviewQueue;
+
+namespace ReviewService.Storage;
+
+/// <summary>Where reviews, their documents and queue items live. One implementation per database, chosen by configuration.</summary>
+public interface IReviewStore
+{
+    Task MigrateAsync(CancellationToken ct);
+    Task<bool> IsReachableAsync(CancellationToken ct);
+
+    /// <summary>Stores the document and its pending review atomically; with a known idempotency key, returns the earlier review instead.</summary>
+    Task<CreateResult> CreateAsync(NewReview review, CancellationToken ct);
+    Task<Review?> FindByIdempotencyKeyAsync(string key, CancellationToken ct);
+    Task<Review?> GetAsync(Guid id, CancellationToken ct);
+    Task<string?> GetTextAsync(Guid id, CancellationToken ct);
+    Task<ReviewPage> ListAsync(ReviewQuery query, CancellationToken ct);
+    Task<IReadOnlyList<QueueItem>> GetQueueItemsAsync(Guid reviewId, CancellationToken ct);
+
+    /// <summary>Leases the oldest pending review whose lease is free or expired.</summary>
+    Task<WorkItem?> ClaimNextAsync(string owner, TimeSpan lease, CancellationToken ct);
+    /// <summary>Saves a finished evaluation if <paramref name="owner"/> still holds the lease; false when it was lost.</summary>
+    Task<bool> CompleteAsync(Guid id, string owner, ReviewResult result, CancellationToken ct);
+    /// <summary>Records a failed attempt: the review is retried after <paramref name="retryAfter"/>, or marked failed when <paramref name="final"/>.</summary>
+    Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct);
+    /// <summary>Frees every lease (single-instance databases, at startup): reviews left pending by a crash are picked up at once.</summary>
+    Task ReleaseAllLeasesAsync(CancellationToken ct);
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Serialization;
+using ReviewService.Decisions;
+using ReviewService.ReviewQueue;
+using ReviewService.Rules;
+
+namespace ReviewService.Storage;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ReviewStatus>))]
+public enum ReviewStatus
+{
+    [JsonStringEnumMemberName("pending")] Pending,
+    [JsonStringEnumMemberName("completed")] Completed,
+    [JsonStringEnumMemberName("needs_review")] NeedsReview,
+    [JsonStringEnumMemberName("failed")] Failed,
+}
+
+public static class ReviewStatusText
+{
+    /// <summary>The status as the API and the database spell it: <c>needs_review</c>.</summary>
+    public static string ToWire(this ReviewStatus status) => status switch
+    {
+        ReviewStatus.Pending => "pending",
+        ReviewStatus.Completed => "completed",
+        ReviewStatus.NeedsReview => "needs_review",
+        _ => "failed",
+    };
+
+    public static ReviewStatus? Parse(string? text) => Enum.GetValues<ReviewStatus>().Cast<ReviewStatus?>().FirstOrDefault(s => s!.Value.ToWire() == text);
+}
+
+/// <summary>What the service kept of a submitted file. Offsets of evidence point into its extracted text.</summary>
+public sealed record DocumentInfo(string FileName, string ContentType, string Format, string Sha256, long Bytes, int Characters, IReadOnlyList<int> PageStarts);
+
+/// <summary>A review as stored: the submission, and once evaluated, its findings and decision.</summary>
+public sealed record Review(
+    Guid Id,
+    string Policy,
+    string PolicyVersion,
+    ReviewStatus Status,
+    DocumentInfo Document,
+    string? ExternalRef,
+    IReadOnlyDictionary<string, string> Metadata,
+    ReviewDecision? Decision,
+    IReadOnlyList<CheckFinding> Findings,
+    string? Error,
+    string? Submitter,
+    string? TraceId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt,
+    string? RequestHash);
+
+/// <summary>A submission ready to store: the document and its extracted text, before any evaluation.</summary>
+public sealed record NewReview(
+    Guid Id,
+    string Policy,
+    string PolicyVersion,
+    DocumentInfo Document,
+    byte[] Content,
+    string Text,
+    string? ExternalRef,
+    IReadOnlyDictionary<string, string> Metadata,
+    string? IdempotencyKey,
+    string RequestHash,
+    string? Submitter,
+    string? TraceParent,
+    string? TraceId,
+    DateTimeOffset CreatedAt);
+
+/// <summary>A pending review leased to one worker.</summary>
+public sealed record WorkItem(Guid Id, string Policy, string Text, string? TraceParent, int Attempts, DateTimeOffset CreatedAt, string LeaseOwner);
+
+/// <summary>The evaluation of a review, saved in one transaction with its queue items.</summary>
+public sealed record ReviewResult(
+    string PolicyVersion, ReviewStatus Status, ReviewDecision Decision, IReadOnlyList<CheckFinding> Findings,
+    IReadOnlyList<QueueItem> QueueItems, DateTimeOffset CompletedAt);
+
+public sealed record ReviewQuery(ReviewStatus? Status, string? Policy, DateTimeOffset? Since, int Limit, ReviewCursor? After);
+
+/// <summary>Keyset position in the newest-first list.</summary>
+public sealed record ReviewCursor(long CreatedAtMs, string Id);
+
+public sealed record ReviewPage(IReadOnlyList<Review> Items, ReviewCursor? Next);
+
+/// <summary>The outcome of storing a submission: the new review, or the one an earlier request with the same idempotency key created.</summary>
+public sealed record CreateResult(Review Review, bool Created);

@@ -1,0 +1,268 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dapper;
+using ReviewService.Decisions;
+using ReviewService.ReviewQueue;
+using ReviewService.Rules;
+
+namespace ReviewService.Storage;
+
+/// <summary>The review store over any SQL database; what differs between databases is in <see cref="SqlDialect"/>.</summary>
+public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IReviewStore
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    const string ReviewColumns = """
+        id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
+        error, submitter, trace_id AS TraceId, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt,
+        request_hash AS RequestHash
+        """;
+
+    public string Provider => dialect.Name;
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await dialect.PrepareAsync(ct);
+        await using var db = await OpenAsync(ct);
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+        var applied = (await db.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        for (var version = 1; version <= dialect.Migrations.Count; version++)
+        {
+            if (applied.Contains(version))
+            {
+                continue;
+            }
+            await using var tx = await db.BeginTransactionAsync(ct);
+            await db.ExecuteAsync(dialect.Migrations[version - 1], transaction: tx);
+            await db.ExecuteAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)", new { version, now = Now() }, tx);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    public async Task<bool> IsReachableAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await OpenAsync(ct);
+            return await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations") >= dialect.Migrations.Count;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<CreateResult> CreateAsync(NewReview review, CancellationToken ct)
+    {
+        try
+        {
+            return await InsertAsync(review, ct);
+        }
+        catch (DbException) when (review.IdempotencyKey is not null)
+        {
+            // A concurrent retry with the same key won the race to insert: its review is the answer.
+            var winner = await FindByIdempotencyKeyAsync(review.IdempotencyKey, ct);
+            return winner is not null ? new CreateResult(winner, Created: false) : throw new InvalidOperationException($"Storing review {review.Id} failed.");
+        }
+    }
+
+    async Task<CreateResult> InsertAsync(NewReview review, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        if (review.IdempotencyKey is not null)
+        {
+            var existing = await QueryReviewAsync(db, "idempotency_key = @key", new { key = review.IdempotencyKey }, tx);
+            if (existing is not null)
+            {
+                return new CreateResult(existing, Created: false);
+            }
+        }
+        var now = review.CreatedAt.ToUnixTimeMilliseconds();
+        await db.ExecuteAsync("""
+            INSERT INTO reviews (id, policy, policy_version, status, document, external_ref, metadata, idempotency_key, request_hash,
+                                 submitter, trace_parent, trace_id, created_at, updated_at)
+            VALUES (@Id, @Policy, @PolicyVersion, 'pending', @Document, @ExternalRef, @Metadata, @IdempotencyKey, @RequestHash,
+                    @Submitter, @TraceParent, @TraceId, @now, @now)
+            """,
+            new
+            {
+                Id = review.Id.ToString(), review.Policy, review.PolicyVersion, Document = Serialize(review.Document), review.ExternalRef,
+                Metadata = Serialize(review.Metadata), review.IdempotencyKey, review.RequestHash, review.Submitter, review.TraceParent,
+                review.TraceId, now,
+            }, tx);
+        await db.ExecuteAsync("INSERT INTO documents (review_id, content, text) VALUES (@id, @content, @text)",
+            new { id = review.Id.ToString(), content = review.Content, text = review.Text }, tx);
+        await tx.CommitAsync(ct);
+        return new CreateResult((await GetAsync(review.Id, ct))!, Created: true);
+    }
+
+    public async Task<Review?> FindByIdempotencyKeyAsync(string key, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        return await QueryReviewAsync(db, "idempotency_key = @key", new { key });
+    }
+
+    public async Task<Review?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        return await QueryReviewAsync(db, "id = @id", new { id = id.ToString() });
+    }
+
+    public async Task<string?> GetTextAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        return await db.ExecuteScalarAsync<string?>("SELECT text FROM documents WHERE review_id = @id", new { id = id.ToString() });
+    }
+
+    public async Task<ReviewPage> ListAsync(ReviewQuery query, CancellationToken ct)
+    {
+        var where = new List<string> { "1 = 1" };
+        if (query.Status is { } status)
+        {
+            where.Add("status = @status");
+        }
+        if (query.Policy is not null)
+        {
+            where.Add("policy = @policy");
+        }
+        if (query.Since is not null)
+        {
+            where.Add("created_at >= @since");
+        }
+        if (query.After is not null)
+        {
+            where.Add("(created_at < @afterTime OR (created_at = @afterTime AND id < @afterId))");
+        }
+        await using var db = await OpenAsync(ct);
+        var rows = (await db.QueryAsync<ReviewRow>(
+            $"SELECT {ReviewColumns} FROM reviews WHERE {string.Join(" AND ", where)} ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new
+            {
+                status = query.Status is { } s ? s.ToWire() : null, policy = query.Policy, since = query.Since?.ToUnixTimeMilliseconds(),
+                afterTime = query.After?.CreatedAtMs, afterId = query.After?.Id, limit = query.Limit + 1,
+            })).ToList();
+        var items = rows.Take(query.Limit).Select(ToReview).ToList();
+        var next = rows.Count > query.Limit ? new ReviewCursor(rows[query.Limit - 1].CreatedAt, rows[query.Limit - 1].Id) : null;
+        return new ReviewPage(items, next);
+    }
+
+    public async Task<IReadOnlyList<QueueItem>> GetQueueItemsAsync(Guid reviewId, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        var rows = await db.QueryAsync<(string Id, string ReviewId, string Policy, string Check, string Reason, string Severity, long CreatedAt)>(
+            "SELECT id, review_id, policy, check_name, reason, severity, created_at FROM queue_items WHERE review_id = @id ORDER BY check_name",
+            new { id = reviewId.ToString() });
+        return [.. rows.Select(r => new QueueItem(Guid.Parse(r.Id), Guid.Parse(r.ReviewId), r.Policy, r.Check, r.Reason, r.Severity,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)))];
+    }
+
+    public async Task<WorkItem?> ClaimNextAsync(string owner, TimeSpan lease, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        var now = Now();
+        var id = await db.ExecuteScalarAsync<string?>(dialect.ClaimNextSql, new { owner, until = now + (long)lease.TotalMilliseconds, now });
+        if (id is null)
+        {
+            return null;
+        }
+        var row = await db.QuerySingleAsync<(string Policy, string? Text, string? TraceParent, long Attempts, long CreatedAt)>("""
+            SELECT r.policy, d.text, r.trace_parent, r.attempts, r.created_at
+            FROM reviews r JOIN documents d ON d.review_id = r.id WHERE r.id = @id
+            """, new { id });
+        return new WorkItem(Guid.Parse(id), row.Policy, row.Text ?? "", row.TraceParent, (int)row.Attempts,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), owner);
+    }
+
+    public async Task<bool> CompleteAsync(Guid id, string owner, ReviewResult result, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        var updated = await db.ExecuteAsync("""
+            UPDATE reviews SET status = @status, policy_version = @version, decision = @decision, findings = @findings, error = NULL,
+                               completed_at = @completed, updated_at = @completed, lease_owner = NULL, lease_until = NULL
+            WHERE id = @id AND lease_owner = @owner AND status = 'pending'
+            """,
+            new
+            {
+                id = id.ToString(), owner, status = result.Status.ToWire(), version = result.PolicyVersion,
+                decision = Serialize(result.Decision), findings = Serialize(result.Findings), completed = result.CompletedAt.ToUnixTimeMilliseconds(),
+            }, tx);
+        if (updated == 0)
+        {
+            return false;
+        }
+        foreach (var item in result.QueueItems)
+        {
+            await db.ExecuteAsync("""
+                INSERT INTO queue_items (id, review_id, policy, check_name, reason, severity, status, created_at)
+                VALUES (@Id, @ReviewId, @Policy, @Check, @Reason, @Severity, 'open', @CreatedAt)
+                ON CONFLICT (review_id, check_name) DO NOTHING
+                """,
+                new
+                {
+                    Id = item.Id.ToString(), ReviewId = item.ReviewId.ToString(), item.Policy, item.Check, item.Reason, item.Severity,
+                    CreatedAt = item.CreatedAt.ToUnixTimeMilliseconds(),
+                }, tx);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        var now = Now();
+        await db.ExecuteAsync("""
+            UPDATE reviews SET error = @error, updated_at = @now, status = @status,
+                               lease_owner = NULL, lease_until = @retryAt, completed_at = @completed
+            WHERE id = @id AND lease_owner = @owner
+            """,
+            new
+            {
+                id = id.ToString(), owner, error, now, status = final ? "failed" : "pending",
+                retryAt = final ? (long?)null : now + (long)retryAfter.TotalMilliseconds, completed = final ? now : (long?)null,
+            });
+    }
+
+    public async Task ReleaseAllLeasesAsync(CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        await db.ExecuteAsync("UPDATE reviews SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending'");
+    }
+
+    async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = dialect.CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    static async Task<Review?> QueryReviewAsync(DbConnection db, string where, object parameters, DbTransaction? tx = null)
+    {
+        var row = await db.QuerySingleOrDefaultAsync<ReviewRow>($"SELECT {ReviewColumns} FROM reviews WHERE {where}", parameters, tx);
+        return row is null ? null : ToReview(row);
+    }
+
+    long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    static T? Deserialize<T>(string? json) => json is null ? default : JsonSerializer.Deserialize<T>(json, Json);
+
+    static Review ToReview(ReviewRow r) => new(
+        Guid.Parse(r.Id), r.Policy, r.PolicyVersion, ReviewStatusText.Parse(r.Status) ?? ReviewStatus.Failed,
+        Deserialize<DocumentInfo>(r.Document)!, r.ExternalRef, Deserialize<Dictionary<string, string>>(r.Metadata) ?? [],
+        Deserialize<ReviewDecision>(r.Decision), Deserialize<List<CheckFinding>>(r.Findings) ?? [], r.Error, r.Submitter, r.TraceId,
+        DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt),
+        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash);
+
+    sealed record ReviewRow(
+        string Id, string Policy, string PolicyVersion, string Status, string Document, string? ExternalRef, string Metadata,
+        string? Decision, string? Findings, string? Error, string? Submitter, string? TraceId, long CreatedAt, long UpdatedAt,
+        long? CompletedAt, string RequestHash);
+}

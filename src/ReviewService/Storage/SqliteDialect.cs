@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace ReviewService.Storage;
+
+/// <summary>SQLite: one file, WAL mode, one service instance.</summary>
+public sealed class SqliteDialect(string connectionString) : SqlDialect
+{
+    readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
+    {
+        ForeignKeys = true,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public override string Name => "sqlite";
+    public override bool SingleInstance => true;
+
+    public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
+
+    public override async Task PrepareAsync(CancellationToken ct)
+    {
+        var file = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        if (!string.IsNullOrEmpty(file) && file != ":memory:")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        }
+        await using var connection = CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var wal = connection.CreateCommand();
+        wal.CommandText = "PRAGMA journal_mode=WAL;";
+        await wal.ExecuteNonQueryAsync(ct);
+    }
+
+    public override IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            policy TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            status TEXT NOT NULL,
+            document TEXT NOT NULL,
+            external_ref TEXT,
+            metadata TEXT NOT NULL,
+            decision TEXT,
+            findings TEXT,
+            error TEXT,
+            idempotency_key TEXT UNIQUE,
+            request_hash TEXT NOT NULL,
+            submitter TEXT,
+            trace_parent TEXT,
+            trace_id TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            completed_at INTEGER,
+            lease_owner TEXT,
+            lease_until INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ix_reviews_pending ON reviews (status, created_at);
+        CREATE INDEX ix_reviews_created ON reviews (created_at, id);
+        CREATE TABLE documents (
+            review_id TEXT PRIMARY KEY REFERENCES reviews (id),
+            content BLOB,
+            text TEXT
+        );
+        CREATE TABLE queue_items (
+            id TEXT PRIMARY KEY,
+            review_id TEXT NOT NULL REFERENCES reviews (id),
+            policy TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (review_id, check_name)
+        );
+        """,
+    ];
+
+    // SQLite serialises writers, so the sub-select and the update are one atomic step.
+    public override string ClaimNextSql => """
+        UPDATE reviews SET lease_owner = @owner, lease_until = @until, attempts = attempts + 1
+        WHERE id = (SELECT id FROM reviews
+                    WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < @now)
+                    ORDER BY created_at LIMIT 1)
+        RETURNING id;
+        """;
+}

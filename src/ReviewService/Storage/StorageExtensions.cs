@@ -1,0 +1,44 @@
+namespace ReviewService.Storage;
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    /// <summary><c>Sqlite</c> (default). PostgreSQL comes with scale-out.</summary>
+    public string Provider { get; set; } = "Sqlite";
+}
+
+public static class StorageExtensions
+{
+    public const string ConnectionName = "Reviews";
+    const string DefaultSqlite = "Data Source=data/reviews.db";
+
+    public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var connection = builder.Configuration.GetConnectionString(ConnectionName);
+        SqlDialect dialect = options.Provider.ToLowerInvariant() switch
+        {
+            "sqlite" => new SqliteDialect(string.IsNullOrWhiteSpace(connection) ? DefaultSqlite : connection),
+            _ => throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported. Use 'Sqlite'."),
+        };
+        builder.Services.AddSingleton(dialect);
+        builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
+        builder.Services.AddHostedService<StorageStartup>();
+        return builder;
+    }
+}
+
+/// <summary>Migrates the database before the workers and the HTTP server start.</summary>
+public sealed class StorageStartup(IReviewStore store, SqlDialect dialect) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.MigrateAsync(cancellationToken);
+        if (dialect.SingleInstance)
+        {
+            await store.ReleaseAllLeasesAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

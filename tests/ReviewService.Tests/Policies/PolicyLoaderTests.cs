@@ -1,0 +1,101 @@
+using ReviewService.Policies;
+
+namespace ReviewService.Tests.Policies;
+
+public sealed class PolicyLoaderTests : IDisposable
+{
+    readonly string _temp = Path.Combine(Path.GetTempPath(), "reviewservice-policies", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_temp))
+        {
+            Directory.Delete(_temp, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void EveryShippedPolicyLoads()
+    {
+        var catalog = PolicyLoader.LoadAll(Fixtures.RulesDirectory);
+
+        Assert.NotEmpty(catalog.All);
+        var contracts = catalog.Find("contract-review")!;
+        Assert.True(contracts.Checks.Count >= 8, $"contract-review has {contracts.Checks.Count} checks");
+        Assert.All(contracts.Checks.Values, c => Assert.Contains(contracts.Rules.Values, r => r.Check == c.Name));
+    }
+
+    [Fact]
+    public void VersionIsAContentHashThatChangesWithAnyEdit()
+    {
+        var copy = CopyOfContractReview();
+        var before = PolicyLoader.Load(copy).Version;
+        Assert.Equal(before, PolicyLoader.Load(copy).Version);
+
+        File.AppendAllText(Path.Combine(copy, "detectors.json"), "\n");
+
+        Assert.NotEqual(before, PolicyLoader.Load(copy).Version);
+    }
+
+    [Fact]
+    public void UnknownDetectorIsRefusedNamingTheFileAndTheRule()
+    {
+        var copy = CopyOfContractReview();
+        AddRule(copy, """{ "RuleName": "X-1 typo", "Expression": "doc.Has(\"no_such_detector\")", "Properties": { "check": "governing-law", "outcome": "present" } }""");
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("extra.rules.json", StringComparison.Ordinal) && e.Contains("X-1 typo", StringComparison.Ordinal) && e.Contains("no_such_detector", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ExpressionThatDoesNotCompileIsRefusedNamingTheRule()
+    {
+        var copy = CopyOfContractReview();
+        AddRule(copy, """{ "RuleName": "X-2 broken", "Expression": "doc.Has(\"laws_of\") &&& (", "Properties": { "check": "governing-law", "outcome": "present" } }""");
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("X-2 broken", StringComparison.Ordinal) && e.Contains("does not compile", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DuplicateRuleNamesAndUnknownChecksAreRefused()
+    {
+        var copy = CopyOfContractReview();
+        var existing = PolicyLoader.Load(copy).Rules.Keys.First();
+        AddRule(copy, $$"""{ "RuleName": "{{existing}}", "Expression": "true", "Properties": { "check": "governing-law", "outcome": "present" } }""",
+            """{ "RuleName": "X-3", "Expression": "true", "Properties": { "check": "no-such-check", "outcome": "present" } }""");
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("duplicate rule name", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("no-such-check", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DetectorThatDoesNotCompileIsRefused()
+    {
+        var copy = CopyOfContractReview();
+        var path = Path.Combine(copy, "detectors.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"detectors\": [", "\"detectors\": [ { \"name\": \"bad\", \"pattern\": \"(unclosed\" },", StringComparison.Ordinal));
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("detectors.json", StringComparison.Ordinal) && e.Contains("'bad'", StringComparison.Ordinal));
+    }
+
+    string CopyOfContractReview()
+    {
+        var target = Path.Combine(_temp, "contract-review");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(Path.Combine(Fixtures.RulesDirectory, "contract-review")))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+        return target;
+    }
+
+    static void AddRule(string policyDirectory, params string[] rules) =>
+        File.WriteAllText(Path.Combine(policyDirectory, "extra.rules.json"), $$"""{ "WorkflowName": "extra", "Rules": [ {{string.Join(",", rules)}} ] }""");
+}

@@ -1,0 +1,138 @@
+using ReviewService.Policies;
+using ReviewService.Rules;
+
+namespace ReviewService.Tests.Rules;
+
+/// <summary>The rules stage driven by the shipped policy files.</summary>
+public sealed class RulesEvaluatorTests
+{
+    static readonly Policy ContractReview = PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!;
+
+    [Fact]
+    public async Task GoverningLawIsPresentWithTheJurisdictionAndItsSentenceAsEvidence()
+    {
+        var text = Fixtures.Text("contract.txt");
+
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+
+        Assert.Equal(Outcome.Present, law.Outcome);
+        Assert.Equal(DecidedBy.Rules, law.DecidedBy);
+        Assert.Equal(Fixtures.GoverningLawState, law.Value);
+        Assert.InRange(law.Confidence, 0.5, 1);
+        Assert.Contains(law.Evidence, e => e.Text.Contains(Fixtures.GoverningLawState, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TextWithoutLegalLanguageIsDecidedAbsentWhereRulesCanSaySo()
+    {
+        var findings = await RulesEvaluator.EvaluateAsync(ContractReview, "Minutes of the picnic committee. We will bring sandwiches and lemonade.");
+
+        Assert.Equal(Outcome.Absent, findings.Single(f => f.Check == "governing-law").Outcome);
+        Assert.All(findings.Where(f => f.Outcome == Outcome.Absent), f => Assert.Empty(f.Evidence));
+    }
+
+    [Theory]
+    [InlineData("This Agreement shall be governed by and construed in accordance with the laws of the State of New York.", "New York")]
+    [InlineData("This Agreement is governed by the laws of the Commonwealth of Massachusetts, without regard to conflicts of law.", "Massachusetts")]
+    [InlineData("This Agreement shall be interpreted in accordance with the laws of the Province of Ontario and the federal laws of Canada applicable therein.", "Ontario, Canada")]
+    public async Task JurisdictionIsNormalised(string sentence, string expected)
+    {
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
+
+        Assert.Equal(expected, law.Value);
+    }
+
+    [Fact]
+    public async Task EveryFindingPointsIntoTheTextOnRealContracts()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(Fixtures.EvalData, "contracts"), "*.txt"))
+        {
+            var text = File.ReadAllText(file);
+
+            var findings = await RulesEvaluator.EvaluateAsync(ContractReview, text);
+
+            Assert.Equal(ContractReview.Definition.Checks.Select(c => c.Name), findings.Select(f => f.Check));
+            foreach (var finding in findings)
+            {
+                Assert.All(finding.Evidence.Concat(finding.Candidates), e => Assert.Equal(e.Text, text[e.Start..e.End]));
+                Assert.Equal(finding.Outcome == Outcome.Undetermined, finding.DecidedBy is null);
+                if (finding.IsDecided)
+                {
+                    Assert.NotEmpty(finding.RuleIds);
+                    Assert.Empty(finding.Candidates);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AnUndeterminedCheckCarriesTheCandidatePassagesThatMadeItAmbiguous()
+    {
+        var undetermined = new List<CheckFinding>();
+        foreach (var file in Directory.GetFiles(Path.Combine(Fixtures.EvalData, "contracts"), "*.txt"))
+        {
+            undetermined.AddRange((await RulesEvaluator.EvaluateAsync(ContractReview, File.ReadAllText(file))).Where(f => !f.IsDecided));
+        }
+
+        Assert.NotEmpty(undetermined);
+        Assert.Contains(undetermined, f => f.Candidates.Count > 0);
+        Assert.All(undetermined.SelectMany(f => f.Candidates), c => Assert.InRange(c.End - c.Start, 1, 1200));
+    }
+}
+
+public sealed class DetectorHitsTests
+{
+    static readonly Dictionary<string, Detector> Detectors = new[]
+    {
+        new DetectorDefinition { Name = "assign", Keywords = ["assign", "assignment"] },
+        new DetectorDefinition { Name = "consent", Pattern = @"prior\s+written\s+consent" },
+        new DetectorDefinition { Name = "law", Pattern = @"laws\s+of\s+(?<value>[A-Z][a-z]+)", CaseSensitive = true },
+    }.ToDictionary(d => d.Name, d => new Detector(d));
+
+    [Fact]
+    public void KeywordsMatchWholeWordsCaseInsensitively()
+    {
+        var hits = new DetectorHits("ASSIGNMENT is covered; reassignments and assignee are not. Assign it.", Detectors);
+
+        Assert.Equal(2, hits.Count("assign"));
+        Assert.True(hits.Has("assign"));
+    }
+
+    [Fact]
+    public void NearMeasuresTheGapBetweenMatches()
+    {
+        var hits = new DetectorHits("You may not assign this Agreement." + new string(' ', 100) + "Without the prior written consent.", Detectors);
+
+        Assert.True(hits.Near("assign", "consent", 150));
+        Assert.False(hits.Near("assign", "consent", 50));
+        Assert.Equal(1, hits.CountWithout("assign", "consent", 50));
+    }
+
+    [Fact]
+    public void ValueGroupsAreCapturedAndSpansAreExact()
+    {
+        const string text = "This is governed by the laws of Delaware.";
+        var matches = new DetectorHits(text, Detectors).Matches("law");
+
+        Assert.Equal(["Delaware"], matches.Values);
+        Assert.Equal("laws of Delaware", text[matches.Spans[0].Start..matches.Spans[0].End]);
+    }
+
+    [Fact]
+    public void UnknownDetectorIsAnError()
+    {
+        Assert.Throws<ArgumentException>(() => new DetectorHits("x", Detectors).Has("nope"));
+    }
+
+    [Fact]
+    public void PassageWidensAMatchToItsSentence()
+    {
+        const string text = "First sentence here. Neither party may assign this Agreement without consent. Last one.";
+        var start = text.IndexOf("assign", StringComparison.Ordinal);
+
+        var passage = Passages.Around(text, new Evidence(start, start + 6, "assign"));
+
+        Assert.Equal("Neither party may assign this Agreement without consent.", passage.Text);
+        Assert.Equal(passage.Text, text[passage.Start..passage.End]);
+    }
+}
