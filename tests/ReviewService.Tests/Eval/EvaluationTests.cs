@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ReviewService.Eval;
+using ReviewService.Policies;
+
+namespace ReviewService.Tests.Eval;
+
+/// <summary>The evaluation command's scoring and report, run on eval-data (a CUAD subset in the cuad-dev layout).</summary>
+public sealed class EvaluationTests
+{
+    static readonly Policy ContractReview = PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!;
+
+    [Fact]
+    public async Task ReportCountsEveryPairAndItsFiguresAddUp()
+    {
+        var data = Dataset.Load(Fixtures.EvalData);
+
+        var report = await Evaluation.RunAsync(ContractReview, data);
+
+        var scored = ContractReview.Definition.Checks.Count(c => c.CuadCategory is not null);
+        Assert.Equal(data.Count, report.Documents);
+        Assert.Equal(data.Count * scored, report.Overall.Pairs);
+        Assert.Equal(report.Overall.Pairs, report.Checks.Sum(c => c.Tp + c.Fp + c.Tn + c.Fn + c.Undetermined));
+        Assert.Equal(report.Overall.DecidedByRules, report.Checks.Sum(c => c.Tp + c.Fp + c.Tn + c.Fn));
+        var correct = report.Checks.Sum(c => c.Tp + c.Tn);
+        Assert.Equal(Math.Round((double)correct / report.Overall.DecidedByRules, 4), report.Overall.DecidedAccuracy);
+        Assert.True(report.Extractions.GoverningLaw.Expected > 0);
+        Assert.True(report.Overall.MegabytesPerSecond > 0);
+    }
+
+    [Fact]
+    public async Task JsonReportUsesTheDocumentedFieldNames()
+    {
+        var report = await Evaluation.RunAsync(ContractReview, Dataset.Load(Fixtures.EvalData));
+        var path = Path.Combine(Path.GetTempPath(), $"eval-{Guid.NewGuid():N}.json");
+
+        ReportWriter.Write(report, path, Path.ChangeExtension(path, ".md"));
+
+        var json = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+        foreach (var field in new[] { "policy", "policyVersion", "documents", "overall", "checks", "extractions" })
+        {
+            Assert.True(json.TryGetProperty(field, out _), field);
+        }
+        foreach (var field in new[] { "pairs", "decidedByRules", "coverage", "decidedAccuracy", "undetermined", "elapsedSeconds", "megabytesPerSecond" })
+        {
+            Assert.True(json.GetProperty("overall").TryGetProperty(field, out _), field);
+        }
+        foreach (var field in new[] { "check", "cuadCategory", "tp", "fp", "tn", "fn", "undetermined", "coverage", "decidedAccuracy", "precision", "recall" })
+        {
+            Assert.True(json.GetProperty("checks")[0].TryGetProperty(field, out _), field);
+        }
+        foreach (var field in new[] { "expected", "correct", "accuracy" })
+        {
+            Assert.True(json.GetProperty("extractions").GetProperty("governingLaw").TryGetProperty(field, out _), field);
+        }
+        Assert.Contains("| check |", File.ReadAllText(Path.ChangeExtension(path, ".md")), StringComparison.Ordinal);
+        Assert.Equal(report.Overall.Pairs, ReportWriter.Read(path).Results.Count);
+    }
+
+    [Fact]
+    public void CompareListsThePairsWhoseOutcomeChangedAndWhetherThatHelped()
+    {
+        var before = Report(("c1", "insurance", "undetermined", true), ("c2", "insurance", "absent", false), ("c3", "insurance", "present", false));
+        var after = Report(("c1", "insurance", "present", true), ("c2", "insurance", "absent", false), ("c3", "insurance", "absent", true));
+
+        var changes = Comparison.Changes(before, after);
+
+        Assert.Equal(2, changes.Count);
+        Assert.Equal("better", changes.Single(c => c.Contract == "c1").Effect);
+        Assert.Equal("worse", changes.Single(c => c.Contract == "c3").Effect);
+        Assert.Contains("2 (contract, check) pairs changed", Comparison.Describe(changes), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("New York", "new york", true)]
+    [InlineData("Province of Ontario, Canada", "Ontario, Canada", true)]
+    [InlineData("England; Wales", "England", true)]
+    [InlineData("Delaware", "New York", false)]
+    [InlineData("Delaware", null, false)]
+    public void JurisdictionsMatchCaseInsensitively(string expected, string? extracted, bool match) =>
+        Assert.Equal(match, Jurisdictions.Match(expected, extracted));
+
+    static EvalReport Report(params (string Contract, string Check, string Outcome, bool Truth)[] pairs) => new(
+        "p", "v", 3, new OverallScore(0, 0, 0, 0, 0, 0, 0), [], new Extractions(new ExtractionScore(0, 0, 0, [])),
+        [.. pairs.Select(p => new PairResult(p.Contract, p.Check, p.Outcome, p.Truth, []))]);
+}
