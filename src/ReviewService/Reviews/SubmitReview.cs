@@ -53,28 +53,33 @@ public static class SubmitReview
         var policy = policies.Find(submission.Policy)!;
         var id = Guid.CreateVersion7();
         var finished = signals.Watch(id);
-        var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
-            Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
-        var created = await store.CreateAsync(new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text,
-            submission.ExternalRef, submission.Metadata, scopedKey, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(),
-            clock.GetUtcNow()), ct);
-        if (!created.Created)
+        try
+        {
+            var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
+                Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
+            var created = await store.CreateAsync(new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text,
+                submission.ExternalRef, submission.Metadata, scopedKey, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(),
+                clock.GetUtcNow()), ct);
+            if (!created.Created)
+            {
+                return Replay(created.Review, requestHash);
+            }
+            activity?.SetTag("review.id", id);
+            ReviewTelemetry.ReviewsSubmitted.Add(1, new KeyValuePair<string, object?>("policy", policy.Name));
+            signals.WorkAvailable();
+
+            var wait = WaitTime(request, options.Value);
+            await Task.WhenAny(finished, Task.Delay(wait, clock, ct));
+            var review = ReviewResponse.From((await store.GetAsync(id, ct))!);
+            request.HttpContext.Response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0.###}";
+            return review.Status == "pending"
+                ? TypedResults.Accepted(review.Links.Self, review)
+                : TypedResults.Created(review.Links.Self, review);
+        }
+        finally
         {
             signals.Forget(id);
-            return Replay(created.Review, requestHash);
         }
-        activity?.SetTag("review.id", id);
-        ReviewTelemetry.ReviewsSubmitted.Add(1, new KeyValuePair<string, object?>("policy", policy.Name));
-        signals.WorkAvailable();
-
-        var wait = WaitTime(request, options.Value);
-        await Task.WhenAny(finished, Task.Delay(wait, clock, ct));
-        signals.Forget(id);
-        var review = ReviewResponse.From((await store.GetAsync(id, ct))!);
-        request.HttpContext.Response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0.###}";
-        return review.Status == "pending"
-            ? TypedResults.Accepted(review.Links.Self, review)
-            : TypedResults.Created(review.Links.Self, review);
     }
 
     static ProblemHttpResult Reject(Failure failure)
