@@ -8,7 +8,8 @@ public sealed record DetectorMatches(IReadOnlyList<Evidence> Spans, IReadOnlyLis
 /// <summary>
 /// The detectors of a policy applied to one document, as rule expressions see it (parameter <c>doc</c>):
 /// <c>doc.Has("x")</c>, <c>doc.Count("x")</c>, <c>doc.Near("x", "y", 300)</c>.
-/// Detectors run lazily, once each, the first time a rule asks for them.
+/// Detectors run lazily, the first time a rule asks for them, and only as far as the question needs:
+/// <c>Has</c> stops at the first match; <c>Count</c>, <c>Near</c> and <see cref="Matches"/> scan the whole text (once).
 /// </summary>
 public sealed class DetectorHits
 {
@@ -17,7 +18,7 @@ public sealed class DetectorHits
 
     readonly string _text;
     readonly IReadOnlyDictionary<string, Detector> _detectors;
-    readonly Dictionary<string, DetectorMatches> _matches = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Scan> _scans = new(StringComparer.Ordinal);
 
     public DetectorHits(string text, IReadOnlyDictionary<string, Detector> detectors)
     {
@@ -25,7 +26,7 @@ public sealed class DetectorHits
         _detectors = detectors;
     }
 
-    public bool Has(string detector) => Matches(detector).Spans.Count > 0;
+    public bool Has(string detector) => Get(detector).HasAny();
 
     public int Count(string detector) => Matches(detector).Spans.Count;
 
@@ -43,46 +44,109 @@ public sealed class DetectorHits
         return Matches(first).Spans.Count(x => !b.Any(y => y.Start - x.End <= chars && x.Start - y.End <= chars));
     }
 
-    public IEnumerable<string> TimedOutDetectors => _matches.Where(m => m.Value.TimedOut).Select(m => m.Key);
+    /// <summary>Detectors whose scan hit the time limit (a scan stopped early by <see cref="Has"/> never gets that far).</summary>
+    public IEnumerable<string> TimedOutDetectors => _scans.Where(s => s.Value.TimedOut).Select(s => s.Key);
 
-    public DetectorMatches Matches(string detector)
+    public DetectorMatches Matches(string detector) => Get(detector).Complete();
+
+    /// <summary>The <c>value</c> group of the detector's first match that has one (scanning no further than needed).</summary>
+    public string? FirstValue(string detector) => Get(detector).FirstValue();
+
+    Scan Get(string detector)
     {
-        if (_matches.TryGetValue(detector, out var found))
+        if (_scans.TryGetValue(detector, out var scan))
         {
-            return found;
+            return scan;
         }
         if (!_detectors.TryGetValue(detector, out var d))
         {
             throw new ArgumentException($"Unknown detector '{detector}'.", nameof(detector));
         }
-        found = Run(d);
-        _matches[detector] = found;
-        return found;
+        scan = new Scan(d, _text);
+        _scans[detector] = scan;
+        return scan;
     }
 
-    DetectorMatches Run(Detector detector)
+    /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
+    sealed class Scan(Detector detector, string text)
     {
-        var spans = new List<Evidence>();
-        var values = new List<string>();
-        try
+        readonly List<Evidence> _spans = [];
+        readonly List<string> _values = [];
+        Match? _next;
+        bool _started;
+        bool _done;
+        DetectorMatches? _complete;
+
+        public bool TimedOut { get; private set; }
+
+        public bool HasAny()
         {
-            for (var m = detector.Regex.Match(_text); m.Success && spans.Count < MaxMatches; m = m.NextMatch())
+            while (_spans.Count == 0 && Advance())
             {
-                if (m.Length == 0)
+            }
+            return _spans.Count > 0;
+        }
+
+        public string? FirstValue()
+        {
+            while (_values.Count == 0 && Advance())
+            {
+            }
+            return _values.Count > 0 ? _values[0] : null;
+        }
+
+        public DetectorMatches Complete()
+        {
+            if (_complete is not null)
+            {
+                return _complete;
+            }
+            while (Advance())
+            {
+            }
+            return _complete = new DetectorMatches(_spans, _values, TimedOut);
+        }
+
+        /// <summary>Finds the next match; false when the scan is over (end of text, <see cref="MaxMatches"/> or time limit).</summary>
+        bool Advance()
+        {
+            if (_done)
+            {
+                return false;
+            }
+            try
+            {
+                while (true)
                 {
-                    continue;
-                }
-                spans.Add(new Evidence(m.Index, m.Index + m.Length, m.Value, detector.Name));
-                if (detector.HasValue && m.Groups["value"] is { Success: true } v)
-                {
-                    values.Add(v.Value);
+                    _next = _started ? _next!.NextMatch() : detector.Regex.Match(text);
+                    _started = true;
+                    if (!_next.Success || _spans.Count >= MaxMatches)
+                    {
+                        _done = true;
+                        return false;
+                    }
+                    if (_next.Length == 0)
+                    {
+                        continue;
+                    }
+                    _spans.Add(new Evidence(_next.Index, _next.Index + _next.Length, _next.Value, detector.Name));
+                    if (detector.HasValue && _next.Groups["value"] is { Success: true } v)
+                    {
+                        _values.Add(v.Value);
+                    }
+                    if (_spans.Count >= MaxMatches)
+                    {
+                        _done = true;
+                    }
+                    return true;
                 }
             }
-            return new DetectorMatches(spans, values, TimedOut: false);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return new DetectorMatches(spans, values, TimedOut: true);
+            catch (RegexMatchTimeoutException)
+            {
+                TimedOut = true;
+                _done = true;
+                return false;
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ public static class RulesEvaluator
     {
         var ruleIds = fired.Select(r => r.Name).ToList();
         var deciding = fired.Count > 0 ? fired[0] : null;
-        var value = check.ValueDetector is { } v ? ValueNormalizer.Normalize(check.ValueKind, FirstValue(hits.Matches(v))) : null;
+        var value = check.ValueDetector is { } v ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v)) : null;
         var readDetectors = policy.Rules.Values.Where(r => r.Check == check.Name).SelectMany(r => r.Detectors).Distinct().ToList();
 
         // A detector that hit its time limit saw only part of the text: nothing it fed can be trusted as decided.
@@ -57,6 +57,4 @@ public static class RulesEvaluator
             : deciding is null ? "No rule decided this check." : $"Rule '{deciding.Name}' marks this check as ambiguous.";
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
-
-    static string? FirstValue(DetectorMatches matches) => matches.Values.Count > 0 ? matches.Values[0] : null;
 }

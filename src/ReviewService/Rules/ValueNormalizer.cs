@@ -21,6 +21,17 @@ public static partial class ValueNormalizer
         "New South Wales", "Victoria", "Queensland", "Western Australia", "South Australia", "Tasmania",
     };
 
+    /// <summary>Abbreviations contracts use for a jurisdiction, and the name analysts (and CUAD) use.</summary>
+    static readonly Dictionary<string, string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["PRC"] = "People's Republic of China",
+        ["P.R.C"] = "People's Republic of China",
+        ["P.R. China"] = "People's Republic of China",
+        ["UK"] = "United Kingdom",
+        ["U.K"] = "United Kingdom",
+        ["HKSAR"] = "Hong Kong",
+    };
+
     public static string? Normalize(string? kind, string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw))
@@ -42,6 +53,10 @@ public static partial class ValueNormalizer
         if (value.Length == 0)
         {
             return value;
+        }
+        if (Abbreviations.TryGetValue(value, out var name))
+        {
+            return name;
         }
         if (value.All(c => !char.IsLetter(c) || char.IsUpper(c)))
         {
