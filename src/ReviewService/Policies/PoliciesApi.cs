@@ -31,7 +31,7 @@ public static class PoliciesApi
                 $"There is no policy '{name}'. Loaded policies: {string.Join(", ", policies.All.Select(x => x.Name))}.").ToProblem();
         }
         var checks = p.Definition.Checks.Select(c => new CheckSummary(c.Name, c.Title, c.Question, c.CuadCategory, c.Severity,
-            [.. p.Rules.Values.Where(r => r.Check == c.Name).OrderBy(r => r.Order).Select(r => r.Name)])).ToList();
+            [.. p.RulesByCheck[c.Name].Select(r => r.Name)])).ToList();
         return TypedResults.Ok(new PolicyDetail(p.Name, p.Version, p.Definition.Description, p.Definition.JudgeConfidenceThreshold, checks, p.Definition.Decision));
     }
 }

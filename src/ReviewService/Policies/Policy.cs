@@ -15,6 +15,9 @@ public sealed class Policy
         Workflows = workflows;
         Rules = rules;
         Checks = definition.Checks.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        RulesByCheck = rules.Values.OrderBy(r => r.Order).ToLookup(r => r.Check, StringComparer.Ordinal);
+        DetectorsByCheck = definition.Checks.ToDictionary(c => c.Name,
+            c => (IReadOnlyList<string>)[.. RulesByCheck[c.Name].SelectMany(r => r.Detectors).Distinct()], StringComparer.Ordinal);
     }
 
     public string Name => Definition.Name;
@@ -26,6 +29,10 @@ public sealed class Policy
     internal IReadOnlyList<string> Workflows { get; }
     /// <summary>Rule metadata by rule name, in file order.</summary>
     public IReadOnlyDictionary<string, CompiledRule> Rules { get; }
+    /// <summary>Each check's rules, in file order.</summary>
+    public ILookup<string, CompiledRule> RulesByCheck { get; }
+    /// <summary>The detectors each check's rules read: its default candidates, and what a detector time-out invalidates.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DetectorsByCheck { get; }
 }
 
 /// <summary>What a rule decides when its expression holds.</summary>

@@ -34,7 +34,7 @@ public static class RulesEvaluator
         var ruleIds = fired.Select(r => r.Name).ToList();
         var deciding = fired.Count > 0 ? fired[0] : null;
         var value = check.ValueDetector is { } v ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v)) : null;
-        var readDetectors = policy.Rules.Values.Where(r => r.Check == check.Name).SelectMany(r => r.Detectors).Distinct().ToList();
+        var readDetectors = policy.DetectorsByCheck[check.Name];
 
         // A detector that hit its time limit saw only part of the text: nothing it fed can be trusted as decided.
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
