@@ -67,13 +67,16 @@ public static class Evaluation
 }
 
 /// <summary>
-/// How an extracted jurisdiction is compared with CUAD's answer: case-insensitive, ignoring a leading
-/// "State of"/"Province of"/"Commonwealth of"; an answer naming several jurisdictions ("England; Wales")
-/// is matched by the whole answer or by one of its parts.
+/// How an extracted jurisdiction is compared with CUAD's answer: case-insensitive and whitespace-normalised, ignoring
+/// the form of government ("State of", "Commonwealth of", "Republic of", ...) and a trailing country after a
+/// province or constituent country ("British Columbia, Canada", "England, United Kingdom"): CUAD writes the same
+/// jurisdiction both ways. An answer naming several jurisdictions ("England; Wales") is matched by the whole
+/// answer or by one of its parts.
 /// </summary>
 public static class Jurisdictions
 {
-    static readonly string[] Prefixes = ["the ", "state of ", "province of ", "commonwealth of "];
+    static readonly string[] Prefixes = ["the ", "state of ", "province of ", "commonwealth of ", "federal republic of ", "republic of "];
+    static readonly string[] Countries = [", canada", ", united kingdom", ", australia", ", usa", ", united states"];
 
     public static bool Match(string expected, string? extracted)
     {
@@ -87,12 +90,20 @@ public static class Jurisdictions
 
     static string Clean(string value)
     {
-        var s = string.Join(' ', value.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var s = string.Join(' ', value.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            .Replace(" ,", ",", StringComparison.Ordinal).Replace(",", ", ", StringComparison.Ordinal).Replace(",  ", ", ", StringComparison.Ordinal).Trim();
         foreach (var prefix in Prefixes)
         {
             if (s.StartsWith(prefix, StringComparison.Ordinal))
             {
                 s = s[prefix.Length..];
+            }
+        }
+        foreach (var country in Countries)
+        {
+            if (s.EndsWith(country, StringComparison.Ordinal))
+            {
+                s = s[..^country.Length];
             }
         }
         return s;

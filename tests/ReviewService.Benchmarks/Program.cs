@@ -8,7 +8,7 @@ using ReviewService.Rules;
 if (args.Contains("--detectors"))
 {
     var corpus = Corpus.Load();
-    var rows = new List<(string Name, double Ms)>();
+    var rows = new List<(string Name, double Ms, double FirstMs)>();
     foreach (var detector in corpus.Policy.Detectors.Values)
     {
         var clock = Stopwatch.StartNew();
@@ -16,13 +16,20 @@ if (args.Contains("--detectors"))
         {
             _ = new DetectorHits(text, corpus.Policy.Detectors).Count(detector.Name);
         }
-        rows.Add((detector.Name, clock.Elapsed.TotalMilliseconds));
+        var all = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        foreach (var text in corpus.Texts)
+        {
+            _ = new DetectorHits(text, corpus.Policy.Detectors).Has(detector.Name);
+        }
+        rows.Add((detector.Name, all, clock.Elapsed.TotalMilliseconds));
     }
-    foreach (var (name, ms) in rows.OrderByDescending(r => r.Ms))
+    Console.WriteLine("  all matches          first match only");
+    foreach (var (name, ms, first) in rows.OrderByDescending(r => r.FirstMs))
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms,9:F1} ms  {corpus.Bytes / 1e3 / ms,8:F0} MB/s  {name}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms,9:F1} ms {corpus.Bytes / 1e3 / ms,6:F0} MB/s {first,9:F1} ms  {name}"));
     }
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {rows.Sum(r => r.Ms):F1} ms for {corpus.Bytes / 1e6:F1} MB"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {rows.Sum(r => r.Ms):F1} ms (first match only: {rows.Sum(r => r.FirstMs):F1} ms) for {corpus.Bytes / 1e6:F1} MB"));
     var whole = Stopwatch.StartNew();
     for (var i = 0; i < 3; i++)
     {

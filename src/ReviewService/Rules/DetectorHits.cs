@@ -9,7 +9,8 @@ public sealed record DetectorMatches(IReadOnlyList<Evidence> Spans, IReadOnlyLis
 /// The detectors of a policy applied to one document, as rule expressions see it (parameter <c>doc</c>):
 /// <c>doc.Has("x")</c>, <c>doc.Count("x")</c>, <c>doc.Near("x", "y", 300)</c>.
 /// Detectors run lazily, the first time a rule asks for them, and only as far as the question needs:
-/// <c>Has</c> stops at the first match; <c>Count</c>, <c>Near</c> and <see cref="Matches"/> scan the whole text (once).
+/// <c>Has</c> stops at the first match, <see cref="Spans"/> where its caller stops; <c>Count</c>, <c>Near</c> and
+/// <see cref="Matches"/> scan the whole text (once).
 /// </summary>
 public sealed class DetectorHits
 {
@@ -48,6 +49,9 @@ public sealed class DetectorHits
     public IEnumerable<string> TimedOutDetectors => _scans.Where(s => s.Value.TimedOut).Select(s => s.Key);
 
     public DetectorMatches Matches(string detector) => Get(detector).Complete();
+
+    /// <summary>The detector's matches in text order, scanning only as far as the caller enumerates.</summary>
+    public IEnumerable<Evidence> Spans(string detector) => Get(detector).Enumerate();
 
     /// <summary>The <c>value</c> group of the detector's first match that has one (scanning no further than needed).</summary>
     public string? FirstValue(string detector) => Get(detector).FirstValue();
@@ -93,6 +97,14 @@ public sealed class DetectorHits
             {
             }
             return _values.Count > 0 ? _values[0] : null;
+        }
+
+        public IEnumerable<Evidence> Enumerate()
+        {
+            for (var i = 0; i < _spans.Count || Advance(); i++)
+            {
+                yield return _spans[i];
+            }
         }
 
         public DetectorMatches Complete()

@@ -40,15 +40,16 @@ public static class RulesEvaluator
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
         {
             var evidence = deciding.Outcome == Outcome.Present
-                ? deciding.EvidenceDetectors.SelectMany(d => hits.Matches(d).Spans).OrderBy(s => s.Start).Take(MaxEvidence).ToList()
+                ? deciding.EvidenceDetectors.SelectMany(d => hits.Spans(d).Take(MaxEvidence)).OrderBy(s => s.Start).Take(MaxEvidence).ToList()
                 : [];
             return new CheckFinding(check.Name, deciding.Outcome, DecidedBy.Rules, deciding.Confidence, evidence, ruleIds, [], value);
         }
 
+        // Each detector is read only up to its first few distinct passages: a passage's start never decreases with its
+        // match's, so the first passages of the merged list are among them, and a frequent word costs no full scan.
         var candidates = (check.Candidates ?? readDetectors)
-            .SelectMany(d => hits.Matches(d).Spans)
+            .SelectMany(d => hits.Spans(d).Select(s => Passages.Around(text, s)).DistinctBy(s => s.Start).Take(MaxCandidates))
             .OrderBy(s => s.Start)
-            .Select(s => Passages.Around(text, s))
             .DistinctBy(s => s.Start)
             .Take(MaxCandidates)
             .ToList();

@@ -32,6 +32,17 @@ public static partial class ValueNormalizer
         ["HKSAR"] = "Hong Kong",
     };
 
+    /// <summary>"English law", "German law": the adjective names the jurisdiction.</summary>
+    static readonly Dictionary<string, string> Adjectives = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["English"] = "England", ["Scottish"] = "Scotland", ["Irish"] = "Ireland", ["German"] = "Germany",
+        ["French"] = "France", ["Swiss"] = "Switzerland", ["Dutch"] = "Netherlands", ["Israeli"] = "Israel",
+        ["Chinese"] = "People's Republic of China", ["Japanese"] = "Japan", ["Korean"] = "Korea", ["Indian"] = "India",
+        ["Swedish"] = "Sweden", ["Danish"] = "Denmark", ["Norwegian"] = "Norway", ["Finnish"] = "Finland",
+        ["Italian"] = "Italy", ["Spanish"] = "Spain", ["Belgian"] = "Belgium", ["Austrian"] = "Austria",
+        ["Australian"] = "Australia", ["Canadian"] = "Canada", ["Mexican"] = "Mexico", ["Brazilian"] = "Brazil",
+    };
+
     public static string? Normalize(string? kind, string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw))
@@ -54,7 +65,7 @@ public static partial class ValueNormalizer
         {
             return value;
         }
-        if (Abbreviations.TryGetValue(value, out var name))
+        if (Abbreviations.TryGetValue(value, out var name) || Adjectives.TryGetValue(value, out name))
         {
             return name;
         }

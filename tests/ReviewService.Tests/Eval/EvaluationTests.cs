@@ -74,6 +74,11 @@ public sealed class EvaluationTests
     [InlineData("New York", "new york", true)]
     [InlineData("Province of Ontario, Canada", "Ontario, Canada", true)]
     [InlineData("England; Wales", "England", true)]
+    [InlineData("British Columbia,Canada", "British Columbia, Canada", true)]
+    [InlineData("British Columbia", "British Columbia, Canada", true)]
+    [InlineData("Republic of South Africa", "South Africa", true)]
+    [InlineData("England, United Kingdom; Wales, United Kingdom", "England", true)]
+    [InlineData("Delaware, Illinois", "Delaware", false)]
     [InlineData("Delaware", "New York", false)]
     [InlineData("Delaware", null, false)]
     public void JurisdictionsMatchCaseInsensitively(string expected, string? extracted, bool match) =>

@@ -35,6 +35,11 @@ public sealed class RulesEvaluatorTests
     [InlineData("This Agreement shall be governed by and construed in accordance with the laws of the State of New York.", "New York")]
     [InlineData("This Agreement is governed by the laws of the Commonwealth of Massachusetts, without regard to conflicts of law.", "Massachusetts")]
     [InlineData("This Agreement shall be interpreted in accordance with the laws of the Province of Ontario and the federal laws of Canada applicable therein.", "Ontario, Canada")]
+    [InlineData("This Agreement shall be governed by the internal laws, and not by the laws regarding conflicts of laws, of the State of North Carolina.", "North Carolina")]
+    [InlineData("This Agreement shall be governed by the laws of the United States of America and of the State of Texas.", "Texas")]
+    [InlineData("This agreement and any dispute arising out of it shall be governed by and construed in accordance with English law.", "England")]
+    [InlineData("The laws of the State of Florida shall govern this Agreement, without reference to conflicts of law provisions.", "Florida")]
+    [InlineData("This Agreement has been made in the State of California and shall be governed by and construed in accordance with the laws thereof.", "California")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
