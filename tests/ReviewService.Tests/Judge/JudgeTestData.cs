@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ReviewService.Policies;
-using ReviewService.ReviewQueue;
 using ReviewService.Rules;
 using ReviewService.Storage;
 
@@ -79,8 +78,4 @@ public static class JudgeTestData
     public static string Outcome(this JsonElement review, string check) => review.Finding(check).GetProperty("outcome").GetString()!;
 
     public static bool IsDegraded(this JsonElement review) => review.GetProperty("degraded").GetBoolean();
-
-    public static string[] Reasons(params string[] reasons) => reasons;
-
-    public static readonly string[] QueueReasonNames = [QueueReasons.Undetermined, QueueReasons.Ungrounded, QueueReasons.LowConfidence, QueueReasons.Degraded];
 }
