@@ -35,9 +35,9 @@ public sealed record CheckFinding(
     IReadOnlyList<Evidence> Candidates,
     string? Value = null,
     string? Note = null,
-    string? Model = null,
-    string? PromptVersion = null,
-    Judge.JudgeSuggestion? Suggestion = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PromptVersion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Judge.JudgeSuggestion? Suggestion = null)
 {
     [JsonIgnore]
     public bool IsDecided => Outcome != Outcome.Undetermined;

@@ -67,7 +67,7 @@ public sealed class OutageTests : IAsyncLifetime
         // Recovery: once the break is over, a trial call closes the circuit and new reviews use the primary again.
         (_primaryDown, _fallbackDown) = (false, false);
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline && reviews[^1].Finding("non-compete").TryGetProperty("model", out var m) && m.GetString() != PrimaryModel)
+        while (DateTime.UtcNow < deadline && !(reviews[^1].Finding("non-compete").TryGetProperty("model", out var m) && m.GetString() == PrimaryModel))
         {
             await Task.Delay(250);
             reviews.Add(await client.SubmitAndWaitAsync(Distribution()));
