@@ -3,6 +3,7 @@ using ReviewService.Extraction;
 using ReviewService.Health;
 using ReviewService.Http;
 using ReviewService.Ingestion;
+using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Reviews;
 using ReviewService.Storage;
@@ -18,7 +19,8 @@ builder.AddPolicies();            // rules/<policy>/: detectors, RulesEngine wor
 builder.AddIngestion();           // JSON or multipart → validated Submission
 builder.AddExtraction();          // text, HTML, PDF, DOCX → ExtractedDocument with offsets
 builder.AddStorage();             // SQLite: the document is stored before it is evaluated
-builder.AddReviewProcessing();    // workers: rules → decision → review queue
+builder.AddJudge();               // LLM judge for what the rules leave undetermined (Llm:Provider, default None)
+builder.AddReviewProcessing();    // workers: rules → judge → decision → review queue
 builder.AddHealth();
 builder.AddApiDocs();
 

@@ -7,7 +7,7 @@ public sealed record PolicyDefinition
 {
     public required string Name { get; init; }
     public string? Description { get; init; }
-    /// <summary>The judge's answers below this confidence go to a reviewer instead (a later stage).</summary>
+    /// <summary>The LLM judge's answers below this confidence go to a reviewer instead, shown as a suggestion.</summary>
     public double JudgeConfidenceThreshold { get; init; } = 0.8;
     public required IReadOnlyList<CheckDefinition> Checks { get; init; }
     public required DecisionTableDefinition Decision { get; init; }

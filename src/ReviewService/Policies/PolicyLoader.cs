@@ -177,6 +177,10 @@ public static partial class PolicyLoader
     static void ValidateChecks(string folder, PolicyDefinition definition, Dictionary<string, Detector> detectors, List<string> errors)
     {
         var where = $"{folder}/{PolicyFile}";
+        if (definition.JudgeConfidenceThreshold is < 0 or > 1 or double.NaN)
+        {
+            errors.Add($"{where}: judgeConfidenceThreshold must be a number from 0 to 1.");
+        }
         foreach (var group in definition.Checks.GroupBy(c => c.Name).Where(g => g.Count() > 1))
         {
             errors.Add($"{where}: check '{group.Key}' is declared {group.Count()} times.");

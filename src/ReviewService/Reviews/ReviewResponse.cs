@@ -1,4 +1,5 @@
 using ReviewService.Decisions;
+using ReviewService.Judge;
 using ReviewService.Rules;
 using ReviewService.Storage;
 
@@ -8,7 +9,10 @@ public sealed record PolicyRef(string Name, string Version);
 
 public sealed record ReviewLinks(string Self, string Document);
 
-/// <summary>A review as the API returns it.</summary>
+/// <summary>
+/// A review as the API returns it. <see cref="Degraded"/>: the LLM judge could not be used (<see cref="DegradedReason"/> says why),
+/// so the checks it would have judged are in the reviewers' queue. <see cref="LlmUsage"/>: tokens and estimated cost of the judge's call.
+/// </summary>
 public sealed record ReviewResponse(
     Guid Id,
     string Status,
@@ -23,11 +27,14 @@ public sealed record ReviewResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? CompletedAt,
+    bool Degraded,
+    string? DegradedReason,
+    LlmUsage? LlmUsage,
     ReviewLinks Links)
 {
     public static ReviewResponse From(Review r) => new(
         r.Id, r.Status.ToWire(), new PolicyRef(r.Policy, r.PolicyVersion), r.Document, r.ExternalRef, r.Metadata, r.Decision, r.Findings,
-        r.Error, r.TraceId, r.CreatedAt, r.UpdatedAt, r.CompletedAt,
+        r.Error, r.TraceId, r.CreatedAt, r.UpdatedAt, r.CompletedAt, r.DegradedReason is not null, r.DegradedReason, r.LlmUsage,
         new ReviewLinks($"/v1/reviews/{r.Id}", $"/v1/reviews/{r.Id}/document"));
 }
 

@@ -56,7 +56,7 @@ public sealed partial class ReviewWorker(
         activity?.SetTag("review.attempt", item.Attempts);
         try
         {
-            var result = await evaluator.EvaluateAsync(item);
+            var result = await evaluator.EvaluateAsync(item, ct);
             if (await store.CompleteAsync(item.Id, item.LeaseOwner, result, ct))
             {
                 var tags = new TagList { { "policy", item.Policy }, { "status", result.Status.ToWire() }, { "decision", result.Decision.Outcome } };
@@ -65,6 +65,11 @@ public sealed partial class ReviewWorker(
                 foreach (var finding in result.Findings)
                 {
                     ReviewTelemetry.ChecksDecided.Add(1, new TagList { { "policy", item.Policy }, { "outcome", finding.Outcome.ToString().ToLowerInvariant() }, { "decided_by", finding.DecidedBy?.ToString().ToLowerInvariant() ?? "none" } });
+                }
+                if (result.DegradedReason is { } degraded)
+                {
+                    ReviewTelemetry.ReviewsDegraded.Add(1, new TagList { { "policy", item.Policy }, { "reason", degraded.Split(':')[0] } });
+                    activity?.SetTag("review.degraded", degraded);
                 }
                 activity?.SetTag("review.status", result.Status.ToWire());
                 LogFinished(item.Id, result.Status.ToWire(), result.Decision.Outcome);

@@ -21,7 +21,10 @@ public enum DecidedBy
 /// <summary>A span of the extracted text: offsets are UTF-16 code units, end exclusive.</summary>
 public sealed record Evidence(int Start, int End, string Text, string? Detector = null);
 
-/// <summary>The answer to one check of a policy, produced by the rules stage (and later the judge or a reviewer).</summary>
+/// <summary>
+/// The answer to one check of a policy, produced by the rules stage, the judge or a reviewer. A finding the judge decided carries
+/// the <see cref="Model"/> and <see cref="PromptVersion"/>; an undetermined one may carry the judge's refused answer as a <see cref="Suggestion"/>.
+/// </summary>
 public sealed record CheckFinding(
     string Check,
     Outcome Outcome,
@@ -31,7 +34,10 @@ public sealed record CheckFinding(
     IReadOnlyList<string> RuleIds,
     IReadOnlyList<Evidence> Candidates,
     string? Value = null,
-    string? Note = null)
+    string? Note = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PromptVersion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Judge.JudgeSuggestion? Suggestion = null)
 {
     [JsonIgnore]
     public bool IsDecided => Outcome != Outcome.Undetermined;

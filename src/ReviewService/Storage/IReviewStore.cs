@@ -22,6 +22,8 @@ public interface IReviewStore
     Task<bool> CompleteAsync(Guid id, string owner, ReviewResult result, CancellationToken ct);
     /// <summary>Records a failed attempt: the review is retried after <paramref name="retryAfter"/>, or marked failed when <paramref name="final"/>.</summary>
     Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct);
+    /// <summary>LLM tokens used by reviews completed since <paramref name="since"/>: what the daily token budget starts from.</summary>
+    Task<long> GetLlmTokensSinceAsync(DateTimeOffset since, CancellationToken ct);
     /// <summary>Frees every lease (single-instance databases, at startup): reviews left pending by a crash are picked up at once.</summary>
     Task ReleaseAllLeasesAsync(CancellationToken ct);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ReviewService.Decisions;
+using ReviewService.Judge;
 using ReviewService.ReviewQueue;
 using ReviewService.Rules;
 
@@ -48,7 +49,9 @@ public sealed record Review(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? CompletedAt,
-    string? RequestHash);
+    string? RequestHash,
+    string? DegradedReason = null,
+    LlmUsage? LlmUsage = null);
 
 /// <summary>A submission ready to store: the document and its extracted text, before any evaluation.</summary>
 public sealed record NewReview(
@@ -70,10 +73,13 @@ public sealed record NewReview(
 /// <summary>A pending review leased to one worker.</summary>
 public sealed record WorkItem(Guid Id, string Policy, string Text, string? TraceParent, int Attempts, DateTimeOffset CreatedAt, string LeaseOwner);
 
-/// <summary>The evaluation of a review, saved in one transaction with its queue items.</summary>
+/// <summary>
+/// The evaluation of a review, saved in one transaction with its queue items. <see cref="DegradedReason"/> says why the judge
+/// could not be used, when it could not; <see cref="LlmUsage"/> is what its call cost.
+/// </summary>
 public sealed record ReviewResult(
     string PolicyVersion, ReviewStatus Status, ReviewDecision Decision, IReadOnlyList<CheckFinding> Findings,
-    IReadOnlyList<QueueItem> QueueItems, DateTimeOffset CompletedAt);
+    IReadOnlyList<QueueItem> QueueItems, DateTimeOffset CompletedAt, string? DegradedReason = null, LlmUsage? LlmUsage = null);
 
 public sealed record ReviewQuery(ReviewStatus? Status, string? Policy, DateTimeOffset? Since, int Limit, ReviewCursor? After);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
 using ReviewService.Decisions;
+using ReviewService.Judge;
 using ReviewService.ReviewQueue;
 using ReviewService.Rules;
 
@@ -19,7 +20,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
     const string ReviewColumns = """
         id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
         error, submitter, trace_id AS TraceId, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt,
-        request_hash AS RequestHash
+        request_hash AS RequestHash, degraded_reason AS DegradedReason, llm_usage AS LlmUsage
         """;
 
     public string Provider => dialect.Name;
@@ -184,6 +185,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         await using var tx = await db.BeginTransactionAsync(ct);
         var updated = await db.ExecuteAsync("""
             UPDATE reviews SET status = @status, policy_version = @version, decision = @decision, findings = @findings, error = NULL,
+                               degraded_reason = @degraded, llm_usage = @usage, llm_tokens = @tokens,
                                completed_at = @completed, updated_at = @completed, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND lease_owner = @owner AND status = 'pending'
             """,
@@ -191,6 +193,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
             {
                 id = id.ToString(), owner, status = result.Status.ToWire(), version = result.PolicyVersion,
                 decision = Serialize(result.Decision), findings = Serialize(result.Findings), completed = result.CompletedAt.ToUnixTimeMilliseconds(),
+                degraded = result.DegradedReason, usage = result.LlmUsage is { } u ? Serialize(u) : null, tokens = result.LlmUsage?.TotalTokens ?? 0,
             }, tx);
         if (updated == 0)
         {
@@ -229,6 +232,13 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
             });
     }
 
+    public async Task<long> GetLlmTokensSinceAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        await using var db = await OpenAsync(ct);
+        return await db.ExecuteScalarAsync<long?>("SELECT SUM(llm_tokens) FROM reviews WHERE completed_at >= @since",
+            new { since = since.ToUnixTimeMilliseconds() }) ?? 0;
+    }
+
     public async Task ReleaseAllLeasesAsync(CancellationToken ct)
     {
         await using var db = await OpenAsync(ct);
@@ -259,10 +269,10 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         Deserialize<DocumentInfo>(r.Document)!, r.ExternalRef, Deserialize<Dictionary<string, string>>(r.Metadata) ?? [],
         Deserialize<ReviewDecision>(r.Decision), Deserialize<List<CheckFinding>>(r.Findings) ?? [], r.Error, r.Submitter, r.TraceId,
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt),
-        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash);
+        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, Deserialize<LlmUsage>(r.LlmUsage));
 
     sealed record ReviewRow(
         string Id, string Policy, string PolicyVersion, string Status, string Document, string? ExternalRef, string Metadata,
         string? Decision, string? Findings, string? Error, string? Submitter, string? TraceId, long CreatedAt, long UpdatedAt,
-        long? CompletedAt, string RequestHash);
+        long? CompletedAt, string RequestHash, string? DegradedReason, string? LlmUsage);
 }

@@ -77,6 +77,12 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
             UNIQUE (review_id, check_name)
         );
         """,
+        """
+        ALTER TABLE reviews ADD COLUMN degraded_reason TEXT;
+        ALTER TABLE reviews ADD COLUMN llm_usage TEXT;
+        ALTER TABLE reviews ADD COLUMN llm_tokens INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_reviews_completed ON reviews (completed_at);
+        """,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -16,5 +16,10 @@ public static class ReviewTelemetry
     public static readonly Counter<long> ChecksDecided = Meter.CreateCounter<long>("reviews.checks", "{check}", "Check findings, by policy, outcome and decidedBy.");
     public static readonly Counter<long> SubmissionsRejected = Meter.CreateCounter<long>("reviews.rejected", "{request}", "Submissions refused with a 4xx, by reason.");
     public static readonly Histogram<double> StageDuration = Meter.CreateHistogram<double>("reviews.stage.duration", "s", "Time spent per pipeline stage.");
+    public static readonly Counter<long> ReviewsDegraded = Meter.CreateCounter<long>("reviews.degraded", "{review}", "Reviews sent to the queue because the LLM judge could not be used, by reason.");
+    public static readonly Counter<long> LlmCalls = Meter.CreateCounter<long>("reviews.llm.calls", "{call}", "LLM judge calls, by model, role (primary, fallback) and outcome.");
+    public static readonly Counter<long> LlmTokens = Meter.CreateCounter<long>("reviews.llm.tokens", "{token}", "Tokens used by the LLM judge, by model and type (input, output).");
+    public static readonly Counter<double> LlmCost = Meter.CreateCounter<double>("reviews.llm.cost", "{currency}", "Estimated cost of the LLM judge from the configured prices, by model.");
+    public static readonly Counter<long> JudgeVerdicts = Meter.CreateCounter<long>("reviews.judge.verdicts", "{check}", "Judge answers, by result (accepted, ungrounded, low-confidence, undetermined, unanswered).");
     public static readonly Histogram<double> ReviewDuration = Meter.CreateHistogram<double>("reviews.duration", "s", "From submission to a finished review.");
 }

@@ -60,6 +60,18 @@ public sealed class PolicyLoaderTests : IDisposable
     }
 
     [Fact]
+    public void JudgeConfidenceThresholdOutsideZeroToOneIsRefused()
+    {
+        var copy = CopyOfContractReview();
+        var file = Path.Combine(copy, PolicyLoader.PolicyFile);
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"judgeConfidenceThreshold\": 0.8", "\"judgeConfidenceThreshold\": 1.5", StringComparison.Ordinal));
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("judgeConfidenceThreshold", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void DuplicateRuleNamesAndUnknownChecksAreRefused()
     {
         var copy = CopyOfContractReview();

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+using ReviewService.Policies;
+using ReviewService.ReviewQueue;
+using ReviewService.Rules;
+using Outcome = ReviewService.Rules.Outcome;
+using ReviewService.Telemetry;
+
+namespace ReviewService.Judge;
+
+/// <summary>
+/// One call per review: the undetermined checks that have candidate passages, batched, to the primary model and, when it is
+/// unavailable, the fallback. An answer is accepted only when its quoted evidence is in the document and its confidence
+/// reaches the policy's threshold; anything else leaves the check in the queue, with the answer as a suggestion.
+/// When no model can be used, the checks go to the queue and the review is marked degraded with the reason.
+/// </summary>
+public sealed partial class LlmJudge : IJudge
+{
+    readonly LlmOptions _options;
+    readonly JudgePrompt _prompt;
+    readonly IReadOnlyList<ChatModel> _models;
+    readonly DailyTokenBudget _budget;
+    readonly ILogger<LlmJudge> _log;
+    readonly ResiliencePipeline _concurrency;
+
+    public LlmJudge(IOptions<LlmOptions> options, JudgePrompt prompt, IEnumerable<ChatModel> models, DailyTokenBudget budget, ILogger<LlmJudge> log)
+    {
+        _options = options.Value;
+        _prompt = prompt;
+        _models = [.. models];
+        _budget = budget;
+        _log = log;
+        _concurrency = new ResiliencePipelineBuilder().AddConcurrencyLimiter(_options.MaxConcurrentCalls, _options.MaxQueuedCalls).Build();
+    }
+
+    public async Task<JudgeResult> JudgeAsync(Policy policy, string text, IReadOnlyList<CheckFinding> findings, CancellationToken ct)
+    {
+        // Without a candidate passage the model would have nothing to read: those checks go to a reviewer as they are.
+        var undetermined = findings.Where(f => !f.IsDecided && f.Candidates.Count > 0).ToList();
+        if (undetermined.Count == 0)
+        {
+            return JudgeResult.Unchanged(findings);
+        }
+        using var activity = ReviewTelemetry.Source.StartActivity("judge");
+        activity?.SetTag("llm.prompt_version", _prompt.Version);
+        if (await _budget.IsSpentAsync(ct))
+        {
+            return Degraded(findings, undetermined, "token-budget", $"the daily token budget of {_budget.Limit} tokens is spent", null, activity);
+        }
+        var request = _prompt.Build(policy, undetermined, _options.MaxPromptTokens);
+        activity?.SetTag("judge.checks_sent", request.Checks.Count);
+        activity?.SetTag("judge.estimated_prompt_tokens", request.EstimatedTokens);
+        if (request.Checks.Count == 0)
+        {
+            return JudgeResult.Unchanged(findings);
+        }
+
+        var (reply, model, failures) = await CallAsync(request, ct);
+        if (reply is null || model is null)
+        {
+            return failures.Count == 1 && failures[0].StartsWith("overloaded", StringComparison.Ordinal)
+                ? Degraded(findings, request.Checks, "overloaded", failures[0], null, activity)
+                : Degraded(findings, request.Checks, "llm-unavailable", string.Join("; ", failures), null, activity);
+        }
+        var usage = Record(model, reply);
+        activity?.SetTag("llm.model", usage.Model);
+        activity?.SetTag("llm.prompt_tokens", usage.PromptTokens);
+        activity?.SetTag("llm.completion_tokens", usage.CompletionTokens);
+
+        var (verdicts, error) = JudgeReply.Parse(reply.Content, request.Checks.Select(c => c.Check).ToHashSet(StringComparer.Ordinal));
+        if (error is not null)
+        {
+            ReviewTelemetry.LlmCalls.Add(1, Tags(model, "invalid-output"));
+            return Degraded(findings, request.Checks, "invalid-output", $"{model.Target.Model} {error}", usage, activity);
+        }
+        ReviewTelemetry.LlmCalls.Add(1, Tags(model, "ok"));
+        return Ground(policy, text, findings, request, verdicts, model.Target.Model, usage, activity);
+    }
+
+    async Task<(ChatReply? Reply, ChatModel? Model, List<string> Failures)> CallAsync(JudgeRequest request, CancellationToken ct)
+    {
+        var schema = JudgeReply.Schema(request.Checks.Select(c => c.Check));
+        var failures = new List<string>();
+        try
+        {
+            return await _concurrency.ExecuteAsync(async token =>
+            {
+                foreach (var model in _models)
+                {
+                    try
+                    {
+                        return (await model.CompleteAsync(_prompt, request, schema, _options.MaxCompletionTokens, token), model, failures);
+                    }
+                    catch (Exception e) when (!ct.IsCancellationRequested)
+                    {
+                        var reason = Describe(e);
+                        failures.Add($"{model.Target.Role} {model.Target.Model}: {reason}");
+                        ReviewTelemetry.LlmCalls.Add(1, Tags(model, reason.Split(' ')[0]));
+                        LogModelFailed(e, model.Target.Role, model.Target.Model, reason);
+                    }
+                }
+                return ((ChatReply?)null, (ChatModel?)null, failures);
+            }, ct);
+        }
+        catch (RateLimiterRejectedException)
+        {
+            return (null, null, [$"overloaded: more than {_options.MaxConcurrentCalls} calls in flight and {_options.MaxQueuedCalls} waiting"]);
+        }
+    }
+
+    JudgeResult Ground(Policy policy, string text, IReadOnlyList<CheckFinding> findings, JudgeRequest request,
+        IReadOnlyList<RawVerdict> verdicts, string model, LlmUsage usage, Activity? activity)
+    {
+        var threshold = policy.Definition.JudgeConfidenceThreshold;
+        var byCheck = verdicts.ToDictionary(v => v.Check, StringComparer.Ordinal);
+        var judged = new Dictionary<string, CheckFinding>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var finding in request.Checks)
+        {
+            if (!byCheck.TryGetValue(finding.Check, out var raw))
+            {
+                reasons[finding.Check] = QueueReasons.Undetermined;
+                judged[finding.Check] = finding with { Note = "The judge gave no answer for this check." };
+                Count("unanswered", model);
+                continue;
+            }
+            var verdict = new JudgeVerdict(raw.Check, raw.Outcome, raw.Confidence, raw.Evidence, raw.Rationale, model, _prompt.Version);
+            var span = raw.Outcome == Outcome.Undetermined ? null : Grounding.Find(text, raw.Evidence, _options.MinEvidenceCharacters, finding.Candidates);
+            var rejected = raw.Outcome == Outcome.Undetermined ? QueueReasons.Undetermined
+                : span is null ? QueueReasons.Ungrounded
+                : raw.Confidence < threshold ? QueueReasons.LowConfidence
+                : null;
+            Count(rejected ?? "accepted", model);
+            if (rejected is not null)
+            {
+                reasons[finding.Check] = rejected;
+                judged[finding.Check] = finding with { Suggestion = JudgeSuggestion.From(verdict, rejected), Note = RejectionNote(rejected, threshold) };
+                continue;
+            }
+            judged[finding.Check] = finding with
+            {
+                Outcome = raw.Outcome,
+                DecidedBy = DecidedBy.Llm,
+                Confidence = raw.Confidence,
+                Evidence = [span!],
+                Note = raw.Rationale,
+                Model = model,
+                PromptVersion = _prompt.Version,
+            };
+        }
+        activity?.SetTag("judge.accepted", judged.Values.Count(f => f.IsDecided));
+        activity?.SetTag("judge.rejected", reasons.Count);
+        return new JudgeResult([.. findings.Select(f => judged.GetValueOrDefault(f.Check, f))], reasons, null, usage);
+    }
+
+    JudgeResult Degraded(IReadOnlyList<CheckFinding> findings, IReadOnlyList<CheckFinding> affected, string code, string detail, LlmUsage? usage, Activity? activity)
+    {
+        var reason = $"{code}: {detail}";
+        LogDegraded(affected.Count, reason);
+        activity?.SetTag("judge.degraded", code);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        return new JudgeResult(findings, affected.ToDictionary(f => f.Check, _ => QueueReasons.Degraded, StringComparer.Ordinal), reason, usage);
+    }
+
+    LlmUsage Record(ChatModel model, ChatReply reply)
+    {
+        var price = _options.Prices.FirstOrDefault(p => string.Equals(p.Model, model.Target.Model, StringComparison.OrdinalIgnoreCase));
+        var cost = price is null ? 0m : (reply.PromptTokens * price.InputPer1KTokens + reply.CompletionTokens * price.OutputPer1KTokens) / 1000m;
+        _budget.Spend(reply.PromptTokens + reply.CompletionTokens);
+        var tags = new TagList { { "model", model.Target.Model } };
+        ReviewTelemetry.LlmTokens.Add(reply.PromptTokens, new TagList { { "model", model.Target.Model }, { "type", "input" } });
+        ReviewTelemetry.LlmTokens.Add(reply.CompletionTokens, new TagList { { "model", model.Target.Model }, { "type", "output" } });
+        ReviewTelemetry.LlmCost.Add((double)cost, tags);
+        return new LlmUsage(model.Target.Model, reply.PromptTokens, reply.CompletionTokens, cost);
+    }
+
+    /// <summary>A short, stable reason for an unusable model: the first word is the metric's outcome tag.</summary>
+    static string Describe(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case BrokenCircuitException:
+                    return "circuit-open";
+                case TimeoutRejectedException:
+                    return "timeout";
+                case HttpOperationException { StatusCode: { } status }:
+                    return $"http-{(int)status}";
+                case HttpRequestException { StatusCode: { } status }:
+                    return $"http-{(int)status}";
+                case HttpRequestException:
+                    return "transport-error";
+            }
+        }
+        return $"error {e.GetType().Name}";
+    }
+
+    static string RejectionNote(string reason, double threshold) => reason switch
+    {
+        QueueReasons.Ungrounded => "The judge's evidence is not in the document; see its suggestion.",
+        QueueReasons.LowConfidence => $"The judge's confidence is under the policy's threshold of {threshold}; see its suggestion.",
+        _ => "The judge could not decide this check; see its suggestion.",
+    };
+
+    static void Count(string result, string model) =>
+        ReviewTelemetry.JudgeVerdicts.Add(1, new TagList { { "result", result }, { "model", model } });
+
+    static TagList Tags(ChatModel model, string outcome) =>
+        new() { { "model", model.Target.Model }, { "role", model.Target.Role }, { "outcome", outcome } };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LLM judge: {Role} model {Model} unavailable ({Reason})")]
+    partial void LogModelFailed(Exception e, string role, string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LLM judge degraded: {Checks} checks go to the review queue ({Reason})")]
+    partial void LogDegraded(int checks, string reason);
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace ReviewService.Judge;
+
+/// <summary>
+/// The HTTP resilience pipeline of each model, outermost first: total timeout → retries (408, 429, 5xx, transport errors,
+/// timeouts; exponential back-off with jitter, or the server's Retry-After) → circuit breaker → per-attempt timeout.
+/// While the circuit is open a call fails at once with <see cref="BrokenCircuitException"/>.
+/// </summary>
+public static class LlmResilience
+{
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, LlmOptions o)
+    {
+        pipeline.AddTimeout(TimeSpan.FromSeconds(o.TotalTimeoutSeconds));
+        if (o.MaxRetries > 0)
+        {
+            var maxRetryAfter = TimeSpan.FromSeconds(o.MaxRetryAfterSeconds);
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = o.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(o.RetryBaseDelaySeconds),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxRetryAfter)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+            });
+        }
+        var breaker = o.CircuitBreaker;
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = breaker.FailureRatio,
+            MinimumThroughput = breaker.MinimumThroughput,
+            SamplingDuration = TimeSpan.FromSeconds(breaker.SamplingSeconds),
+            BreakDuration = TimeSpan.FromSeconds(breaker.BreakSeconds),
+        });
+        pipeline.AddTimeout(TimeSpan.FromSeconds(o.TimeoutSeconds));
+    }
+
+    static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter) => outcome switch
+    {
+        { Exception: BrokenCircuitException } => false,
+        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Result: { } response } => IsTransient(response.StatusCode) && !(RetryAfter(response) > maxRetryAfter),
+        _ => false,
+    };
+
+    static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    /// <summary>The server's <c>Retry-After</c> (seconds or a date); null lets the back-off decide.</summary>
+    static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var header = response?.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+        return header?.Date is { } date ? (date - DateTimeOffset.UtcNow) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero : null;
+    }
+}
