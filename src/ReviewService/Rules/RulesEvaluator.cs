@@ -45,17 +45,25 @@ public static class RulesEvaluator
             return new CheckFinding(check.Name, deciding.Outcome, DecidedBy.Rules, deciding.Confidence, evidence, ruleIds, [], value);
         }
 
-        // Each detector is read only up to its first few distinct passages: a passage's start never decreases with its
-        // match's, so the first passages of the merged list are among them, and a frequent word costs no full scan.
-        var candidates = (check.Candidates ?? readDetectors)
-            .SelectMany(d => hits.Spans(d).Select(s => Passages.Around(text, s)).DistinctBy(s => s.Start).Take(MaxCandidates))
-            .OrderBy(s => s.Start)
-            .DistinctBy(s => s.Start)
-            .Take(MaxCandidates)
-            .ToList();
+        // The check's own candidate detectors first; when none matches, the passages its rules read (a word that kept an
+        // "absent" rule from firing), so the judge and the reviewer always see why the rules could not decide.
+        var candidates = Candidates(check.Candidates ?? readDetectors, hits, text);
+        if (candidates.Count == 0 && check.Candidates is not null)
+        {
+            candidates = Candidates(readDetectors, hits, text);
+        }
         var note = readDetectors.Any(timedOut.Contains)
             ? "A detector timed out on this document; the rules could not decide."
             : deciding is null ? "No rule decided this check." : $"Rule '{deciding.Name}' marks this check as ambiguous.";
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
+
+    // Each detector is read only up to its first few distinct passages: a passage's start never decreases with its
+    // match's, so the first passages of the merged list are among them, and a frequent word costs no full scan.
+    static List<Evidence> Candidates(IEnumerable<string> detectors, DetectorHits hits, string text) => detectors
+        .SelectMany(d => hits.Spans(d).Select(s => Passages.Around(text, s)).DistinctBy(s => s.Start).Take(MaxCandidates))
+        .OrderBy(s => s.Start)
+        .DistinctBy(s => s.Start)
+        .Take(MaxCandidates)
+        .ToList();
 }
