@@ -76,8 +76,7 @@ public sealed class DetectorHits
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
-        Match? _next;
-        bool _started;
+        readonly DetectorCursor _cursor = new(detector, text);
         bool _done;
         DetectorMatches? _complete;
 
@@ -130,19 +129,18 @@ public sealed class DetectorHits
             {
                 while (true)
                 {
-                    _next = _started ? _next!.NextMatch() : detector.Regex.Match(text);
-                    _started = true;
-                    if (!_next.Success || _spans.Count >= MaxMatches)
+                    var next = _cursor.Next();
+                    if (next is null || _spans.Count >= MaxMatches)
                     {
                         _done = true;
                         return false;
                     }
-                    if (_next.Length == 0)
+                    if (next.Length == 0)
                     {
                         continue;
                     }
-                    _spans.Add(new Evidence(_next.Index, _next.Index + _next.Length, _next.Value, detector.Name));
-                    if (detector.HasValue && _next.Groups["value"] is { Success: true } v)
+                    _spans.Add(new Evidence(next.Index, next.Index + next.Length, next.Value, detector.Name));
+                    if (detector.HasValue && next.Groups["value"] is { Success: true } v)
                     {
                         _values.Add(v.Value);
                     }

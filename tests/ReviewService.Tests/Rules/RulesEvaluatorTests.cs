@@ -142,3 +142,39 @@ public sealed class DetectorHitsTests
         Assert.Equal(passage.Text, text[passage.Start..passage.End]);
     }
 }
+
+public sealed class DetectorBranchTests
+{
+    [Theory]
+    [InlineData(@"a|b(c|d)|[|x]|\|e", new[] { "a", "b(c|d)", "[|x]", @"\|e" })]
+    [InlineData(@"(?i:x|y)", new[] { @"(?i:x|y)" })]
+    [InlineData(@"[]|]|z", new[] { "[]|]", "z" })]
+    [InlineData(@"(?i)a|b", new[] { @"(?i)a|b" })]
+    [InlineData(@"(a)\1|b", new[] { @"(a)\1|b" })]
+    public void APatternSplitsAtItsTopLevelBarsOnly(string pattern, string[] branches) =>
+        Assert.Equal(branches, Detector.TopLevelBranches(pattern));
+
+    [Theory]
+    [InlineData(@"\bnot\s+exceed|\bup\s+to|\bexceed\w*", "It may not exceed ten, up to five, exceeding nothing; up to it. not exceed")]
+    [InlineData(@"ab|abc|b", "abc ab b abcb")]
+    [InlineData(@"\bx(?<=a\s+x)|\bx|(?<value>y)", "a x x y a x")]
+    [InlineData(@"(?<value>[A-Z]\w+)\s+law|laws\s+of\s+(?<value>[A-Z]\w+)", "New York law and the laws of Texas; Ohio law")]
+    public void BranchesRunSeparatelyFindWhatTheAlternationFinds(string pattern, string text)
+    {
+        var detector = new Detector(new DetectorDefinition { Name = "d", Pattern = pattern, CaseSensitive = true });
+        var expected = detector.Regex.Matches(text).Where(m => m.Length > 0).Select(m => (m.Index, m.Length, m.Groups["value"].Value)).ToList();
+
+        var cursor = new DetectorCursor(detector, text);
+        var actual = new List<(int, int, string)>();
+        while (cursor.Next() is { } m)
+        {
+            if (m.Length > 0)
+            {
+                actual.Add((m.Index, m.Length, m.Groups["value"].Value));
+            }
+        }
+
+        Assert.True(detector.Branches.Count > 1);
+        Assert.Equal(expected, actual);
+    }
+}
