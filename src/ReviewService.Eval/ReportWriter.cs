@@ -12,7 +12,9 @@ public static class ReportWriter
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, Json));
-        File.WriteAllText(markdownPath, Markdown(report));
+        // Notes a person keeps beside the report (how the rules were tuned, the speed measured) survive a re-run.
+        var notes = Path.ChangeExtension(markdownPath, ".notes.md");
+        File.WriteAllText(markdownPath, Markdown(report) + (File.Exists(notes) ? Environment.NewLine + File.ReadAllText(notes) : ""));
     }
 
     public static EvalReport Read(string path) => JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path), Json)
