@@ -19,7 +19,9 @@ public sealed record DetectorDefinition
 /// (<c>a|b|c</c>) runs as one expression per branch, merged in text order exactly as the alternation would match
 /// (leftmost match first; at the same position, the earlier branch). Why: .NET finds the start of a single literal with
 /// a vectorised search, but for an alternation of words it tests every position that could start any of them, which
-/// made such detectors several times slower.
+/// made such detectors several times slower. For the same reason a branch that starts with a group of words,
+/// <c>\b(?:a|b)rest</c>, runs as <c>\barest|\bbrest</c>: with backtracking the two try the same strings in the same
+/// order, so they match the same text.
 /// </summary>
 public sealed partial class Detector
 {
@@ -39,7 +41,7 @@ public sealed partial class Detector
         // The whole pattern is compiled first, so a syntax error reports the pattern as written.
         Regex = new Regex(pattern, options, MatchTimeout);
         HasValue = Regex.GetGroupNames().Contains("value");
-        var branches = TopLevelBranches(pattern);
+        var branches = TopLevelBranches(pattern).SelectMany(LeadingGroupDistributed).ToList();
         Branches = branches.Count > 1 ? [.. branches.Select(b => new Regex(b, options, MatchTimeout))] : [Regex];
     }
 
@@ -105,6 +107,67 @@ public sealed partial class Detector
         }
         branches.Add(pattern[start..]);
         return branches;
+    }
+
+    /// <summary>
+    /// <c>\b(?:a|b)rest</c> → <c>\barest</c>, <c>\bbrest</c>: a branch that starts with a non-capturing group of
+    /// alternatives (not repeated) becomes one branch per alternative. Anything else is returned as it is.
+    /// </summary>
+    public static IReadOnlyList<string> LeadingGroupDistributed(string branch)
+    {
+        var prefix = branch.StartsWith(@"\b(?:", StringComparison.Ordinal) ? @"\b" : branch.StartsWith("(?:", StringComparison.Ordinal) ? "" : null;
+        if (prefix is null || InlineOptionOrBackreference().IsMatch(branch))
+        {
+            return [branch];
+        }
+        var open = prefix.Length;
+        var close = ClosingParenthesis(branch, open);
+        if (close < 0 || (close + 1 < branch.Length && branch[close + 1] is '*' or '+' or '?' or '{'))
+        {
+            return [branch];
+        }
+        var alternatives = TopLevelBranches(branch[(open + 3)..close]);
+        var rest = branch[(close + 1)..];
+        return alternatives.Count > 1 ? [.. alternatives.Select(a => prefix + a + rest)] : [branch];
+    }
+
+    static int ClosingParenthesis(string pattern, int open)
+    {
+        var depth = 0;
+        var inClass = false;
+        for (var i = open; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                i++;
+            }
+            else if (inClass)
+            {
+                inClass = c != ']';
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+                if (i + 1 < pattern.Length && pattern[i + 1] == '^')
+                {
+                    i++;
+                }
+                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                {
+                    i++;
+                }
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth == 0)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // "(?i)" or "(?-i)" not followed by ':' changes the options of everything after it; \1 or \k<name> refers back.

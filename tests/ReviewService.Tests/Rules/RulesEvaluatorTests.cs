@@ -155,10 +155,20 @@ public sealed class DetectorBranchTests
         Assert.Equal(branches, Detector.TopLevelBranches(pattern));
 
     [Theory]
+    [InlineData(@"\b(?:a|b(?:c|d))rest", new[] { @"\barest", @"\bb(?:c|d)rest" })]
+    [InlineData(@"(?:a|b)+rest", new[] { @"(?:a|b)+rest" })]
+    [InlineData(@"\b(a|b)rest", new[] { @"\b(a|b)rest" })]
+    [InlineData(@"x(?:a|b)", new[] { @"x(?:a|b)" })]
+    public void ALeadingGroupOfWordsBecomesOneBranchPerWord(string branch, string[] branches) =>
+        Assert.Equal(branches, Detector.LeadingGroupDistributed(branch));
+
+    [Theory]
     [InlineData(@"\bnot\s+exceed|\bup\s+to|\bexceed\w*", "It may not exceed ten, up to five, exceeding nothing; up to it. not exceed")]
     [InlineData(@"ab|abc|b", "abc ab b abcb")]
     [InlineData(@"\bx(?<=a\s+x)|\bx|(?<value>y)", "a x x y a x")]
     [InlineData(@"(?<value>[A-Z]\w+)\s+law|laws\s+of\s+(?<value>[A-Z]\w+)", "New York law and the laws of Texas; Ohio law")]
+    [InlineData(@"\b(?:a|ab|b)c\b", "abc ac bc abcc ab c")]
+    [InlineData(@"\b(?:merge[rds]?|acqui\w+)\b(?=[^.]{0,20}\bassign)|(?:x|y)+z", "merger then assign. acquired, assign it. xyz yz merge")]
     public void BranchesRunSeparatelyFindWhatTheAlternationFinds(string pattern, string text)
     {
         var detector = new Detector(new DetectorDefinition { Name = "d", Pattern = pattern, CaseSensitive = true });
