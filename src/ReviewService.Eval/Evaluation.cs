@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using ReviewService.Policies;
 using ReviewService.Rules;
 
@@ -73,7 +74,7 @@ public static class Evaluation
 /// jurisdiction both ways. An answer naming several jurisdictions ("England; Wales") is matched by the whole
 /// answer or by one of its parts.
 /// </summary>
-public static class Jurisdictions
+public static partial class Jurisdictions
 {
     static readonly string[] Prefixes = ["the ", "state of ", "province of ", "commonwealth of ", "federal republic of ", "republic of "];
     static readonly string[] Countries = [", canada", ", united kingdom", ", australia", ", usa", ", united states"];
@@ -90,8 +91,7 @@ public static class Jurisdictions
 
     static string Clean(string value)
     {
-        var s = string.Join(' ', value.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-            .Replace(" ,", ",", StringComparison.Ordinal).Replace(",", ", ", StringComparison.Ordinal).Replace(",  ", ", ", StringComparison.Ordinal).Trim();
+        var s = Comma().Replace(string.Join(' ', value.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), ", ").Trim();
         foreach (var prefix in Prefixes)
         {
             if (s.StartsWith(prefix, StringComparison.Ordinal))
@@ -108,4 +108,7 @@ public static class Jurisdictions
         }
         return s;
     }
+
+    [GeneratedRegex(@"\s*,\s*")]
+    private static partial Regex Comma();
 }

@@ -64,46 +64,11 @@ public sealed partial class Detector
             return [pattern];
         }
         var branches = new List<string>();
-        var depth = 0;
-        var inClass = false;
         var start = 0;
-        for (var i = 0; i < pattern.Length; i++)
+        foreach (var (i, _, _) in Structure(pattern, 0).Where(t => t.Token == '|' && t.Depth == 0))
         {
-            var c = pattern[i];
-            if (c == '\\')
-            {
-                i++;
-            }
-            else if (inClass)
-            {
-                inClass = c != ']';
-            }
-            else if (c == '[')
-            {
-                inClass = true;
-                // A ']' right after '[' or '[^' is a literal member of the class.
-                if (i + 1 < pattern.Length && pattern[i + 1] == '^')
-                {
-                    i++;
-                }
-                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
-                {
-                    i++;
-                }
-            }
-            else if (c == '(')
-            {
-                depth++;
-            }
-            else if (c == ')')
-            {
-                depth--;
-            }
-            else if (c == '|' && depth == 0)
-            {
-                branches.Add(pattern[start..i]);
-                start = i + 1;
-            }
+            branches.Add(pattern[start..i]);
+            start = i + 1;
         }
         branches.Add(pattern[start..]);
         return branches;
@@ -131,11 +96,18 @@ public sealed partial class Detector
         return alternatives.Count > 1 ? [.. alternatives.Select(a => prefix + a + rest)] : [branch];
     }
 
-    static int ClosingParenthesis(string pattern, int open)
+    static int ClosingParenthesis(string pattern, int open) =>
+        Structure(pattern, open).Where(t => t.Token == ')' && t.Depth == 0).Select(t => t.Index).DefaultIfEmpty(-1).First();
+
+    /// <summary>
+    /// The grouping characters of a pattern from <paramref name="from"/> on, outside escapes and character classes:
+    /// each '(', ')' and '|' with the group depth after it.
+    /// </summary>
+    static IEnumerable<(int Index, char Token, int Depth)> Structure(string pattern, int from)
     {
         var depth = 0;
         var inClass = false;
-        for (var i = open; i < pattern.Length; i++)
+        for (var i = from; i < pattern.Length; i++)
         {
             var c = pattern[i];
             if (c == '\\')
@@ -149,6 +121,7 @@ public sealed partial class Detector
             else if (c == '[')
             {
                 inClass = true;
+                // A ']' right after '[' or '[^' is a literal member of the class.
                 if (i + 1 < pattern.Length && pattern[i + 1] == '^')
                 {
                     i++;
@@ -158,16 +131,12 @@ public sealed partial class Detector
                     i++;
                 }
             }
-            else if (c == '(')
+            else if (c is '(' or ')' or '|')
             {
-                depth++;
-            }
-            else if (c == ')' && --depth == 0)
-            {
-                return i;
+                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                yield return (i, c, depth);
             }
         }
-        return -1;
     }
 
     // "(?i)" or "(?-i)" not followed by ':' changes the options of everything after it; \1 or \k<name> refers back.
