@@ -29,6 +29,9 @@ public sealed partial class BacklogMonitor : BackgroundService
         (_store, _clock, _options, _log) = (store, clock, options.Value, log);
         _policies = [.. policies.All.Select(p => p.Name)];
         _budget = services.GetService<DailyTokenBudget>();
+        // Zero series for the failure counter its alert reads, so "no errors" is 0 and not a missing metric.
+        ReviewTelemetry.StoreErrors.Add(0, new KeyValuePair<string, object?>("operation", "worker"));
+        ReviewTelemetry.StoreErrors.Add(0, new KeyValuePair<string, object?>("operation", "backlog"));
         var meter = meters.Create(ReviewTelemetry.Name);
         meter.CreateObservableGauge("reviews.queue.depth", ObserveDepth, "{item}", "Open queue items, by policy and kind (review, qa-sample).");
         meter.CreateObservableGauge("reviews.queue.oldest.age", ObserveQueueAge, "s", "Age of the oldest open queue item, by policy and kind.");
@@ -51,6 +54,7 @@ public sealed partial class BacklogMonitor : BackgroundService
             }
             catch (DbException e)
             {
+                ReviewTelemetry.StoreErrors.Add(1, new KeyValuePair<string, object?>("operation", "backlog"));
                 LogPollFailed(e);
             }
         }

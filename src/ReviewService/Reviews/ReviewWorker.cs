@@ -41,6 +41,7 @@ public sealed partial class ReviewWorker(
             }
             catch (DbException e)
             {
+                ReviewTelemetry.StoreErrors.Add(1, new KeyValuePair<string, object?>("operation", "worker"));
                 LogStoreUnavailable(e);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
             }
