@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ReviewService.Tests;
 
@@ -10,6 +13,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
 {
     public const string AnalystKey = "test-analyst-key";
     public const string ReviewerKey = "test-reviewer-key";
+    public const string SecondReviewerKey = "test-reviewer2-key";
 
     readonly Dictionary<string, string?> _settings;
 
@@ -33,6 +37,9 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         builder.UseSetting("Auth:ApiKeys:1:Name", "reviewer-1");
         builder.UseSetting("Auth:ApiKeys:1:KeySha256", Sha256(ReviewerKey));
         builder.UseSetting("Auth:ApiKeys:1:Roles:0", "reviewer");
+        builder.UseSetting("Auth:ApiKeys:2:Name", "reviewer-2");
+        builder.UseSetting("Auth:ApiKeys:2:KeySha256", Sha256(SecondReviewerKey));
+        builder.UseSetting("Auth:ApiKeys:2:Roles:0", "reviewer");
         builder.UseSetting("Processing:PollSeconds", "0.2");
         foreach (var (key, value) in _settings)
         {
@@ -41,6 +48,15 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
     }
 
     public HttpClient Analyst() => WithKey(AnalystKey);
+
+    /// <summary>Serves on a real loopback port (Kestrel) for a browser; returns the address. Call before any client is created.</summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
 
     public HttpClient WithKey(string key)
     {
