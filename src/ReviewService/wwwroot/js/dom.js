@@ -78,6 +78,12 @@ export function markCurrent(container, check) {
   return first;
 }
 
+/** Scrolls a scrolling pane (not the window) so that the element sits in its upper third. */
+export function scrollWithin(pane, element) {
+  if (!element) return;
+  pane.scrollTop += element.getBoundingClientRect().top - pane.getBoundingClientRect().top - pane.clientHeight / 3;
+}
+
 /** A status line: messages for screen readers and for the tests; errors are alerts. */
 export function say(region, message, kind = 'info') {
   region.className = `status ${kind}`;

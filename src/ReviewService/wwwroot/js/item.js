@@ -1,7 +1,7 @@
 // A queue item: the document with each check's evidence and candidates highlighted, and a decision per check.
 // Claim it (c), decide every check (j/k to move, p/a to decide), submit (Ctrl+Enter).
 import { api, session } from './api.js';
-import { el, fill, formatTime, highlight, markCurrent, passagesOf, say } from './dom.js';
+import { el, fill, formatTime, highlight, markCurrent, passagesOf, say, scrollWithin } from './dom.js';
 import { checkPanel } from './checks.js';
 
 export const itemKeys = 'Keys: c claim · j / k next / previous check · p present · a absent · e comment · Esc leave comment · Ctrl+Enter submit · r release';
@@ -14,10 +14,11 @@ export function renderQueueItem(view, [id]) {
   const release = el('button', { type: 'button', id: 'release', onclick: releaseItem }, 'Release (r)');
   const submit = el('button', { type: 'button', id: 'submit', className: 'primary', onclick: submitVerdicts }, 'Submit decisions (Ctrl+Enter)');
   const documentPane = el('div', { className: 'document-text', id: 'document' });
+  const documentScroll = el('article', { className: 'document', ariaLabel: 'Document' }, documentPane);
   const checkList = el('ol', { className: 'checks', id: 'checks' });
   view.append(heading, el('p', { className: 'help', id: 'keys' }, itemKeys),
     el('div', { className: 'actions' }, lease, claim, release, submit), status,
-    el('div', { className: 'panes' }, el('article', { className: 'document', ariaLabel: 'Document' }, documentPane), checkList));
+    el('div', { className: 'panes' }, documentScroll, checkList));
 
   let item = null;
   let panels = [];
@@ -85,14 +86,14 @@ export function renderQueueItem(view, [id]) {
     const first = markCurrent(documentPane, item.checks[current].check);
     if (scroll) {
       panels[current].panel.focus({ preventScroll: true });
-      panels[current].panel.scrollIntoView({ block: 'nearest' });
-      first?.scrollIntoView({ block: 'center' });
+      scrollWithin(checkList, panels[current].panel);
+      scrollWithin(documentScroll, first);
     }
   }
 
   function scrollToPassage(start) {
     const target = documentPane.querySelector(`mark[data-start="${Number(start)}"]`);
-    target?.scrollIntoView({ block: 'center' });
+    scrollWithin(documentScroll, target);
     target?.classList.add('flash');
     setTimeout(() => target?.classList.remove('flash'), 1200);
   }

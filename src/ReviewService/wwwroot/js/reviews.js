@@ -1,7 +1,7 @@
 // Analysts follow their reviews: the list, and one review (status, decision, findings, highlighted evidence, audit),
 // refreshed while it is pending or waiting for a reviewer.
 import { api } from './api.js';
-import { badge, el, fill, formatTime, highlight, passagesOf, say } from './dom.js';
+import { badge, el, fill, formatTime, highlight, markCurrent, passagesOf, say, scrollWithin } from './dom.js';
 
 const refreshMs = 2000;
 
@@ -40,10 +40,11 @@ export function renderReview(view, [id]) {
   const summary = el('div', { className: 'summary', id: 'summary' });
   const findings = el('tbody');
   const documentPane = el('div', { className: 'document-text', id: 'document' });
+  const documentScroll = el('article', { className: 'document', ariaLabel: 'Document' }, documentPane);
   const audit = el('ol', { className: 'audit', id: 'audit' });
   view.append(heading, status, summary,
     el('div', { className: 'panes' },
-      el('article', { className: 'document', ariaLabel: 'Document' }, documentPane),
+      documentScroll,
       el('section', {},
         el('h2', {}, 'Findings'),
         el('table', { className: 'findings', id: 'findings' },
@@ -67,7 +68,7 @@ export function renderReview(view, [id]) {
         review.decision?.reasons?.length ? el('ul', { className: 'reasons' },
           review.decision.reasons.map(r => el('li', {}, el('code', {}, r.check), ` ${r.decision}: ${r.reason}`))) : null,
         review.error ? el('p', { className: 'status error' }, review.error) : null);
-      fill(findings, review.findings.map(f => el('tr', { dataset: { check: f.check } },
+      fill(findings, review.findings.map(f => el('tr', { dataset: { check: f.check }, onclick: () => showPassages(f.check) },
         el('td', {}, el('code', {}, f.check)),
         el('td', {}, badge(f.outcome)),
         el('td', {}, f.decidedBy ?? ''),
@@ -75,7 +76,10 @@ export function renderReview(view, [id]) {
         el('td', {}, f.value ?? ''))));
       if (!shownText && review.status !== 'pending') {
         const documentText = await api(`/v1/reviews/${id}/document`).catch(error => ({ text: null, error }));
-        fill(documentPane, documentText.text === null ? documentText.error.message : highlight(documentText.text, passagesOf(review.findings)));
+        // Evidence of every finding; candidate passages only where a person still has to decide.
+        const open = new Set(review.findings.filter(f => f.outcome === 'undetermined').map(f => f.check));
+        const passages = passagesOf(review.findings).filter(p => p.kind === 'evidence' || open.has(p.check));
+        fill(documentPane, documentText.text === null ? documentText.error.message : highlight(documentText.text, passages));
         shownText = true;
       }
       await loadAudit();
@@ -85,6 +89,10 @@ export function renderReview(view, [id]) {
     } catch (error) {
       say(status, error.message, 'error');
     }
+  }
+
+  function showPassages(check) {
+    scrollWithin(documentScroll, markCurrent(documentPane, check));
   }
 
   async function loadAudit() {
