@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ReviewService.Tests.Judge;
 
 namespace ReviewService.Tests.WebUi;
 
@@ -83,6 +84,26 @@ public sealed partial class ReviewerUiTests(Chromium chromium)
         await Assertions.Expect(second.Locator("#checks input[type=radio]").First).ToBeDisabledAsync();
         await Assertions.Expect(second.Locator("#submit")).ToBeDisabledAsync();
         Assert.Equal("reviewer-1", (await ui.QueueItemOfAsync(item)).GetProperty("lease").GetProperty("holder").GetString());
+    }
+
+    [Fact]
+    public async Task ReviewerSeesTheModelsRefusedSuggestionWithItsRationale()
+    {
+        await using var llm = await ScriptedLlmServer.StartAsync();
+        llm.Behaviour = call => ScriptedReply.Answer(call, check =>
+            Verdict.Present(call.FirstPassage(check), confidence: 0.5) with { Rationale = $"The {check} clause reads so." });
+        await using var ui = new ReviewUi(chromium, JudgeTestData.Settings(llm));
+        var item = await ui.QueueItemOfAsync(await ui.SubmitAsync(JudgeTestData.Distribution()));
+
+        var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
+        await page.GotoAsync($"/#/queue/{item.GetProperty("id").GetString()}");
+
+        var suggestion = page.Locator("#checks > li[data-check='non-compete'] .suggestion");
+        await Assertions.Expect(suggestion).ToContainTextAsync("The model said present with confidence 0.50");
+        await Assertions.Expect(suggestion).ToContainTextAsync("Rationale: The non-compete clause reads so.");
+        await Assertions.Expect(suggestion).ToContainTextAsync($"({JudgeTestData.PrimaryModel}, prompt ");
+        await Assertions.Expect(suggestion).ToContainTextAsync("Not accepted because: low-confidence");
+        await Assertions.Expect(suggestion.Locator("blockquote")).ToContainTextAsync(JudgeTestData.NonCompeteClause);
     }
 
     [Fact]
