@@ -2,6 +2,7 @@
 
 const keyItem = 'reviewservice.apiKey';
 const userItem = 'reviewservice.user';
+const noticeItem = 'reviewservice.notice';
 
 export const session = {
   get key() { return sessionStorage.getItem(keyItem); },
@@ -15,6 +16,13 @@ export const session = {
     sessionStorage.removeItem(userItem);
   },
   has(role) { return (this.user?.roles ?? []).includes(role); },
+  /** A message for the sign-in page, shown once. */
+  leaveNotice(text) { sessionStorage.setItem(noticeItem, text); },
+  takeNotice() {
+    const text = sessionStorage.getItem(noticeItem);
+    sessionStorage.removeItem(noticeItem);
+    return text;
+  },
 };
 
 /** Where a signed-in user starts: reviewers at the queue, analysts at their reviews. */
@@ -54,7 +62,7 @@ export async function api(path, options = {}) {
   if (!response.ok) {
     if (response.status === 401 && options.key === undefined) {
       session.signOut();
-      sessionStorage.setItem('reviewservice.notice', 'Your API key was refused. Sign in again.');
+      session.leaveNotice('Your API key was refused. Sign in again.');
       location.hash = '#/signin';
     }
     throw new ApiError(response.status, data);

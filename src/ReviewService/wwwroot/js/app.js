@@ -62,6 +62,7 @@ document.addEventListener('keydown', event => {
   const typing = event.target instanceof HTMLElement && event.target.matches('input, textarea, select');
   const submitKey = event.key === 'Enter' && (event.ctrlKey || event.metaKey);
   if (typing && !submitKey && event.key !== 'Escape') return;
+  if (event.key === 'Enter' && !submitKey && event.target instanceof HTMLElement && event.target.matches('a, button')) return;
   if ((event.ctrlKey || event.metaKey || event.altKey) && !submitKey) return;
   page?.onKey?.(event);
 });

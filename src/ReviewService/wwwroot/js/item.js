@@ -40,7 +40,7 @@ export function renderQueueItem(view, [id]) {
       fill(heading, review.document.fileName, ' ', el('span', { className: 'subtle' }, `${item.kind}, ${item.priority} priority`));
       const findings = item.checks.map(c => review.findings.find(f => f.check === c.check)).filter(Boolean);
       fill(documentPane, highlight(documentText.text, passagesOf(findings)));
-      for (const c of item.checks) verdicts.set(c.check, verdicts.get(c.check) ?? { outcome: null, comment: '' });
+      for (const c of item.checks) verdicts.set(c.check, { outcome: null, comment: '' });
       panels = item.checks.map((check, index) => checkPanel({
         check,
         finding: review.findings.find(f => f.check === check.check),

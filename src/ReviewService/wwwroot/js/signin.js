@@ -13,11 +13,8 @@ export function renderSignIn(view) {
     el('button', { type: 'submit', id: 'sign-in' }, 'Sign in'),
     status);
   view.append(form);
-  const notice = sessionStorage.getItem('reviewservice.notice');
-  if (notice) {
-    sessionStorage.removeItem('reviewservice.notice');
-    say(status, notice, 'error');
-  }
+  const notice = session.takeNotice();
+  if (notice) say(status, notice, 'error');
   key.focus();
 
   async function submit(event) {
