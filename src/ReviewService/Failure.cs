@@ -13,8 +13,12 @@ public enum FailureKind
     Forbidden,
 }
 
-/// <summary>An expected failure as a value: a title and a detail a person can act on.</summary>
-public sealed record Failure(FailureKind Kind, string Title, string Detail, IDictionary<string, string[]>? Errors = null)
+/// <summary>
+/// An expected failure as a value: a title and a detail a person can act on; <see cref="Extensions"/> are extra members of the
+/// problem a client can read (e.g. who holds a lease).
+/// </summary>
+public sealed record Failure(
+    FailureKind Kind, string Title, string Detail, IDictionary<string, string[]>? Errors = null, IReadOnlyDictionary<string, object?>? Extensions = null)
 {
     public static Failure Unprocessable(string title, string detail) => new(FailureKind.Unprocessable, title, detail);
 }

@@ -5,6 +5,7 @@ using ReviewService.Http;
 using ReviewService.Ingestion;
 using ReviewService.Judge;
 using ReviewService.Policies;
+using ReviewService.ReviewQueue;
 using ReviewService.Reviews;
 using ReviewService.Storage;
 using ReviewService.Telemetry;
@@ -22,6 +23,7 @@ builder.AddExtraction();          // text, HTML, PDF, DOCX → ExtractedDocument
 builder.AddStorage();             // SQLite: the document is stored before it is evaluated
 builder.AddJudge();               // LLM judge for what the rules leave undetermined (Llm:Provider, default None)
 builder.AddReviewProcessing();    // workers: rules → judge → decision → review queue
+builder.AddReviewQueue();         // reviewers: leases, verdicts, QA sampling, audit log
 builder.AddHealth();
 builder.AddApiDocs();
 
@@ -32,7 +34,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapAccount();
 app.MapReviews();
+app.MapQueue();
 app.MapPolicies();
 app.MapApiDocs();
 

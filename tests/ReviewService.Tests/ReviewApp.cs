@@ -13,7 +13,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
 {
     public const string AnalystKey = "test-analyst-key";
     public const string ReviewerKey = "test-reviewer-key";
-    public const string SecondReviewerKey = "test-reviewer2-key";
+    public const string Reviewer2Key = "test-reviewer2-key";
 
     readonly Dictionary<string, string?> _settings;
 
@@ -38,7 +38,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         builder.UseSetting("Auth:ApiKeys:1:KeySha256", Sha256(ReviewerKey));
         builder.UseSetting("Auth:ApiKeys:1:Roles:0", "reviewer");
         builder.UseSetting("Auth:ApiKeys:2:Name", "reviewer-2");
-        builder.UseSetting("Auth:ApiKeys:2:KeySha256", Sha256(SecondReviewerKey));
+        builder.UseSetting("Auth:ApiKeys:2:KeySha256", Sha256(Reviewer2Key));
         builder.UseSetting("Auth:ApiKeys:2:Roles:0", "reviewer");
         builder.UseSetting("Processing:PollSeconds", "0.2");
         foreach (var (key, value) in _settings)

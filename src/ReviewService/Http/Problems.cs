@@ -29,7 +29,11 @@ public static class Problems
 
     public static ProblemHttpResult ToProblem(this Failure failure)
     {
-        var extensions = failure.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = failure.Errors };
+        var extensions = new Dictionary<string, object?>(failure.Extensions ?? new Dictionary<string, object?>());
+        if (failure.Errors is not null)
+        {
+            extensions["errors"] = failure.Errors;
+        }
         return TypedResults.Problem(failure.Detail, statusCode: Status[failure.Kind], title: failure.Title, extensions: extensions);
     }
 

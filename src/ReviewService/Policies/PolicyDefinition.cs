@@ -30,6 +30,20 @@ public sealed record CheckDefinition
     public string? ValueKind { get; init; }
 }
 
+/// <summary>How much a check matters: the reviewers' queue puts the most severe checks first.</summary>
+public static class Severity
+{
+    /// <summary>From most to least severe.</summary>
+    static readonly string[] Order = ["high", "medium", "low"];
+
+    public static IReadOnlyList<string> Levels => Order;
+
+    public static bool IsKnown(string severity) => Order.Contains(severity);
+
+    /// <summary>3 for high, 2 for medium, 1 for low: larger is more urgent.</summary>
+    public static int Rank(string severity) => Order.Length - Math.Max(0, Array.IndexOf(Order, severity));
+}
+
 public sealed record DecisionTableDefinition
 {
     /// <summary>Decision outcomes from least to most severe; the first is the default.</summary>

@@ -199,6 +199,10 @@ public static partial class PolicyLoader
             {
                 errors.Add($"{where}: check '{check.Name}': unknown valueKind '{check.ValueKind}'.");
             }
+            if (!Severity.IsKnown(check.Severity))
+            {
+                errors.Add($"{where}: check '{check.Name}': severity must be one of {string.Join(", ", Severity.Levels)} (got '{check.Severity}').");
+            }
         }
         var levels = definition.Decision.Levels;
         foreach (var rule in definition.Decision.Rules)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
@@ -13,7 +14,7 @@ namespace ReviewService.Reviews;
 /// Evaluates one stored review: rules → judge → decision → review queue. The judge sees only what the rules left undetermined;
 /// whatever is still undetermined after it goes to the reviewers' queue, with the reason.
 /// </summary>
-public sealed class ReviewEvaluator(PolicyCatalog policies, IJudge judge, TimeProvider clock)
+public sealed class ReviewEvaluator(PolicyCatalog policies, IJudge judge, IOptions<QueueOptions> queueOptions, TimeProvider clock)
 {
     public async Task<ReviewResult> EvaluateAsync(WorkItem item, CancellationToken ct = default)
     {
@@ -40,14 +41,27 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, IJudge judge, TimePr
         using var decide = ReviewTelemetry.Source.StartActivity("decide");
         var decision = DecisionTable.Decide(policy.Definition, judged.Findings);
         var now = clock.GetUtcNow();
-        var queue = judged.Findings.Where(f => !f.IsDecided)
-            .Select(f => new QueueItem(Guid.NewGuid(), item.Id, policy.Name, f.Check,
-                judged.QueueReasons.GetValueOrDefault(f.Check, QueueReasons.Undetermined), policy.Checks[f.Check].Severity, now))
-            .ToList();
-        var status = queue.Count > 0 ? ReviewStatus.NeedsReview : ReviewStatus.Completed;
+        var queue = QueueItemFor(item.Id, policy, judged);
+        var status = queue?.Kind == QueueKinds.Review ? ReviewStatus.NeedsReview : ReviewStatus.Completed;
         decide?.SetTag("decision.outcome", decision.Outcome);
         decide?.SetTag("decision.provisional", decision.Provisional);
-        decide?.SetTag("queue.items", queue.Count);
+        decide?.SetTag("queue.kind", queue?.Kind);
+        decide?.SetTag("queue.checks", queue?.Checks.Count ?? 0);
         return new ReviewResult(policy.Version, status, decision, judged.Findings, queue, now, judged.DegradedReason, judged.Usage);
+    }
+
+    /// <summary>Undetermined checks go to reviewers with their reason; a fully automated review may be sampled for QA, with all its checks.</summary>
+    NewQueueItem? QueueItemFor(Guid reviewId, Policy policy, JudgeResult judged)
+    {
+        var undetermined = judged.Findings.Where(f => !f.IsDecided).ToList();
+        if (undetermined.Count > 0)
+        {
+            return new NewQueueItem(Guid.NewGuid(), QueueKinds.Review, [.. undetermined.Select(f =>
+                new QueuedCheck(f.Check, judged.QueueReasons.GetValueOrDefault(f.Check, QueueReasons.Undetermined), policy.Checks[f.Check].Severity))]);
+        }
+        return queueOptions.Value.SamplesForQa(reviewId)
+            ? new NewQueueItem(Guid.NewGuid(), QueueKinds.QaSample, [.. judged.Findings.Select(f =>
+                new QueuedCheck(f.Check, QueueReasons.QaSample, policy.Checks[f.Check].Severity))])
+            : null;
     }
 }

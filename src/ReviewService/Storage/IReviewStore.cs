@@ -1,5 +1,3 @@
-using ReviewService.ReviewQueue;
-
 namespace ReviewService.Storage;
 
 /// <summary>Where reviews, their documents and queue items live. One implementation per database, chosen by configuration.</summary>
@@ -14,7 +12,6 @@ public interface IReviewStore
     Task<Review?> GetAsync(Guid id, CancellationToken ct);
     Task<string?> GetTextAsync(Guid id, CancellationToken ct);
     Task<ReviewPage> ListAsync(ReviewQuery query, CancellationToken ct);
-    Task<IReadOnlyList<QueueItem>> GetQueueItemsAsync(Guid reviewId, CancellationToken ct);
 
     /// <summary>Leases the oldest pending review whose lease is free or expired.</summary>
     Task<WorkItem?> ClaimNextAsync(string owner, TimeSpan lease, CancellationToken ct);

@@ -74,12 +74,12 @@ public sealed record NewReview(
 public sealed record WorkItem(Guid Id, string Policy, string Text, string? TraceParent, int Attempts, DateTimeOffset CreatedAt, string LeaseOwner);
 
 /// <summary>
-/// The evaluation of a review, saved in one transaction with its queue items. <see cref="DegradedReason"/> says why the judge
+/// The evaluation of a review, saved in one transaction with its queue item (checks left for a reviewer, or a QA sample). <see cref="DegradedReason"/> says why the judge
 /// could not be used, when it could not; <see cref="LlmUsage"/> is what its call cost.
 /// </summary>
 public sealed record ReviewResult(
     string PolicyVersion, ReviewStatus Status, ReviewDecision Decision, IReadOnlyList<CheckFinding> Findings,
-    IReadOnlyList<QueueItem> QueueItems, DateTimeOffset CompletedAt, string? DegradedReason = null, LlmUsage? LlmUsage = null);
+    NewQueueItem? Queue, DateTimeOffset CompletedAt, string? DegradedReason = null, LlmUsage? LlmUsage = null);
 
 public sealed record ReviewQuery(ReviewStatus? Status, string? Policy, DateTimeOffset? Since, int Limit, ReviewCursor? After);
 

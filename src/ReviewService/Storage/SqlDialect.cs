@@ -7,6 +7,13 @@ public abstract class SqlDialect
 {
     public abstract string Name { get; }
     public abstract DbConnection CreateConnection();
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
     /// <summary>Numbered migrations, applied in order once each.</summary>
     public abstract IReadOnlyList<string> Migrations { get; }
     /// <summary>Leases one pending review: parameters @owner, @until, @now; returns its id.</summary>

@@ -1,10 +1,7 @@
 using System.Data.Common;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dapper;
 using ReviewService.Decisions;
 using ReviewService.Judge;
-using ReviewService.ReviewQueue;
 using ReviewService.Rules;
 
 namespace ReviewService.Storage;
@@ -12,11 +9,6 @@ namespace ReviewService.Storage;
 /// <summary>The review store over any SQL database; what differs between databases is in <see cref="SqlDialect"/>.</summary>
 public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IReviewStore
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     const string ReviewColumns = """
         id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
         error, submitter, trace_id AS TraceId, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt,
@@ -28,7 +20,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
     public async Task MigrateAsync(CancellationToken ct)
     {
         await dialect.PrepareAsync(ct);
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
         var applied = (await db.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
         for (var version = 1; version <= dialect.Migrations.Count; version++)
@@ -48,7 +40,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
     {
         try
         {
-            await using var db = await OpenAsync(ct);
+            await using var db = await dialect.OpenAsync(ct);
             return await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations") >= dialect.Migrations.Count;
         }
         catch (DbException)
@@ -73,7 +65,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
 
     async Task<CreateResult> InsertAsync(NewReview review, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         if (review.IdempotencyKey is not null)
         {
@@ -92,8 +84,8 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
             """,
             new
             {
-                Id = review.Id.ToString(), review.Policy, review.PolicyVersion, Document = Serialize(review.Document), review.ExternalRef,
-                Metadata = Serialize(review.Metadata), review.IdempotencyKey, review.RequestHash, review.Submitter, review.TraceParent,
+                Id = review.Id.ToString(), review.Policy, review.PolicyVersion, Document = StoredJson.Serialize(review.Document), review.ExternalRef,
+                Metadata = StoredJson.Serialize(review.Metadata), review.IdempotencyKey, review.RequestHash, review.Submitter, review.TraceParent,
                 review.TraceId, now,
             }, tx);
         await db.ExecuteAsync("INSERT INTO documents (review_id, content, text) VALUES (@id, @content, @text)",
@@ -104,19 +96,19 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
 
     public async Task<Review?> FindByIdempotencyKeyAsync(string key, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         return await QueryReviewAsync(db, "idempotency_key = @key", new { key });
     }
 
     public async Task<Review?> GetAsync(Guid id, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         return await QueryReviewAsync(db, "id = @id", new { id = id.ToString() });
     }
 
     public async Task<string?> GetTextAsync(Guid id, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         return await db.ExecuteScalarAsync<string?>("SELECT text FROM documents WHERE review_id = @id", new { id = id.ToString() });
     }
 
@@ -139,7 +131,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         {
             where.Add("(created_at < @afterTime OR (created_at = @afterTime AND id < @afterId))");
         }
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         var rows = (await db.QueryAsync<ReviewRow>(
             $"SELECT {ReviewColumns} FROM reviews WHERE {string.Join(" AND ", where)} ORDER BY created_at DESC, id DESC LIMIT @limit",
             new
@@ -152,19 +144,9 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         return new ReviewPage(items, next);
     }
 
-    public async Task<IReadOnlyList<QueueItem>> GetQueueItemsAsync(Guid reviewId, CancellationToken ct)
-    {
-        await using var db = await OpenAsync(ct);
-        var rows = await db.QueryAsync<(string Id, string ReviewId, string Policy, string Check, string Reason, string Severity, long CreatedAt)>(
-            "SELECT id, review_id, policy, check_name, reason, severity, created_at FROM queue_items WHERE review_id = @id ORDER BY check_name",
-            new { id = reviewId.ToString() });
-        return [.. rows.Select(r => new QueueItem(Guid.Parse(r.Id), Guid.Parse(r.ReviewId), r.Policy, r.Check, r.Reason, r.Severity,
-            DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)))];
-    }
-
     public async Task<WorkItem?> ClaimNextAsync(string owner, TimeSpan lease, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         var now = Now();
         var id = await db.ExecuteScalarAsync<string?>(dialect.ClaimNextSql, new { owner, until = now + (long)lease.TotalMilliseconds, now });
         if (id is null)
@@ -181,7 +163,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
 
     public async Task<bool> CompleteAsync(Guid id, string owner, ReviewResult result, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         var updated = await db.ExecuteAsync("""
             UPDATE reviews SET status = @status, policy_version = @version, decision = @decision, findings = @findings, error = NULL,
@@ -192,25 +174,16 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
             new
             {
                 id = id.ToString(), owner, status = result.Status.ToWire(), version = result.PolicyVersion,
-                decision = Serialize(result.Decision), findings = Serialize(result.Findings), completed = result.CompletedAt.ToUnixTimeMilliseconds(),
-                degraded = result.DegradedReason, usage = result.LlmUsage is { } u ? Serialize(u) : null, tokens = result.LlmUsage?.TotalTokens ?? 0,
+                decision = StoredJson.Serialize(result.Decision), findings = StoredJson.Serialize(result.Findings), completed = result.CompletedAt.ToUnixTimeMilliseconds(),
+                degraded = result.DegradedReason, usage = result.LlmUsage is { } u ? StoredJson.Serialize(u) : null, tokens = result.LlmUsage?.TotalTokens ?? 0,
             }, tx);
         if (updated == 0)
         {
             return false;
         }
-        foreach (var item in result.QueueItems)
+        if (result.Queue is { } queued)
         {
-            await db.ExecuteAsync("""
-                INSERT INTO queue_items (id, review_id, policy, check_name, reason, severity, status, created_at)
-                VALUES (@Id, @ReviewId, @Policy, @Check, @Reason, @Severity, 'open', @CreatedAt)
-                ON CONFLICT (review_id, check_name) DO NOTHING
-                """,
-                new
-                {
-                    Id = item.Id.ToString(), ReviewId = item.ReviewId.ToString(), item.Policy, item.Check, item.Reason, item.Severity,
-                    CreatedAt = item.CreatedAt.ToUnixTimeMilliseconds(),
-                }, tx);
+            await SqlQueueStore.EnqueueAsync(db, tx, id, queued, result.CompletedAt);
         }
         await tx.CommitAsync(ct);
         return true;
@@ -218,7 +191,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
 
     public async Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         var now = Now();
         await db.ExecuteAsync("""
             UPDATE reviews SET error = @error, updated_at = @now, status = @status,
@@ -234,22 +207,15 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
 
     public async Task<long> GetLlmTokensSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         return await db.ExecuteScalarAsync<long?>("SELECT SUM(llm_tokens) FROM reviews WHERE completed_at >= @since",
             new { since = since.ToUnixTimeMilliseconds() }) ?? 0;
     }
 
     public async Task ReleaseAllLeasesAsync(CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await dialect.OpenAsync(ct);
         await db.ExecuteAsync("UPDATE reviews SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending'");
-    }
-
-    async Task<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = dialect.CreateConnection();
-        await connection.OpenAsync(ct);
-        return connection;
     }
 
     static async Task<Review?> QueryReviewAsync(DbConnection db, string where, object parameters, DbTransaction? tx = null)
@@ -260,16 +226,12 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
 
     long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
-
-    static T? Deserialize<T>(string? json) => json is null ? default : JsonSerializer.Deserialize<T>(json, Json);
-
     static Review ToReview(ReviewRow r) => new(
         Guid.Parse(r.Id), r.Policy, r.PolicyVersion, ReviewStatusText.Parse(r.Status) ?? ReviewStatus.Failed,
-        Deserialize<DocumentInfo>(r.Document)!, r.ExternalRef, Deserialize<Dictionary<string, string>>(r.Metadata) ?? [],
-        Deserialize<ReviewDecision>(r.Decision), Deserialize<List<CheckFinding>>(r.Findings) ?? [], r.Error, r.Submitter, r.TraceId,
+        StoredJson.Deserialize<DocumentInfo>(r.Document)!, r.ExternalRef, StoredJson.Deserialize<Dictionary<string, string>>(r.Metadata) ?? [],
+        StoredJson.Deserialize<ReviewDecision>(r.Decision), StoredJson.Deserialize<List<CheckFinding>>(r.Findings) ?? [], r.Error, r.Submitter, r.TraceId,
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt),
-        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, Deserialize<LlmUsage>(r.LlmUsage));
+        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, StoredJson.Deserialize<LlmUsage>(r.LlmUsage));
 
     sealed record ReviewRow(
         string Id, string Policy, string PolicyVersion, string Status, string Document, string? ExternalRef, string Metadata,

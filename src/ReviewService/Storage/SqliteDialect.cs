@@ -83,6 +83,59 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         ALTER TABLE reviews ADD COLUMN llm_tokens INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_reviews_completed ON reviews (completed_at);
         """,
+        // The reviewers' queue: one item per review (its checks in queue_checks), reviewer verdicts, and an append-only audit log.
+        """
+        ALTER TABLE queue_items RENAME TO queue_checks;
+        CREATE TABLE queue (
+            id TEXT PRIMARY KEY,
+            review_id TEXT NOT NULL UNIQUE REFERENCES reviews (id),
+            policy TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            priority INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            lease_owner TEXT,
+            lease_until INTEGER,
+            created_at INTEGER NOT NULL,
+            resolved_at INTEGER,
+            resolved_by TEXT
+        );
+        CREATE INDEX ix_queue_open ON queue (status, priority DESC, created_at);
+        INSERT INTO queue (id, review_id, policy, kind, priority, status, created_at)
+        SELECT MIN(id), review_id, MIN(policy), 'review',
+               MAX(CASE severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END), 'open', MIN(created_at)
+        FROM queue_checks GROUP BY review_id;
+        CREATE TABLE verdicts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            queue_id TEXT NOT NULL REFERENCES queue (id),
+            review_id TEXT NOT NULL REFERENCES reviews (id),
+            policy TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            automated_outcome TEXT NOT NULL,
+            automated_by TEXT,
+            suggested_outcome TEXT,
+            reviewer TEXT NOT NULL,
+            comment TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_verdicts_policy ON verdicts (policy, created_at);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            review_id TEXT NOT NULL,
+            queue_id TEXT,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            check_name TEXT,
+            previous TEXT,
+            current TEXT,
+            comment TEXT,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_audit_review ON audit_log (review_id, id);
+        CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        """,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

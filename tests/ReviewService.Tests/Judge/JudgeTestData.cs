@@ -70,9 +70,9 @@ public static class JudgeTestData
 
     public static async Task<IReadOnlyDictionary<string, string>> QueueReasonsAsync(this ReviewApp app, JsonElement review)
     {
-        var store = (IReviewStore)app.Services.GetService(typeof(IReviewStore))!;
-        var items = await store.GetQueueItemsAsync(Guid.Parse(review.GetProperty("id").GetString()!), default);
-        return items.ToDictionary(i => i.Check, i => i.Reason);
+        var store = (IQueueStore)app.Services.GetService(typeof(IQueueStore))!;
+        var item = await store.FindByReviewAsync(Guid.Parse(review.GetProperty("id").GetString()!), default);
+        return item is null ? new Dictionary<string, string>() : item.Checks.ToDictionary(c => c.Check, c => c.Reason);
     }
 
     public static string Outcome(this JsonElement review, string check) => review.Finding(check).GetProperty("outcome").GetString()!;

@@ -115,8 +115,9 @@ public sealed class SubmitReviewTests : IDisposable
         var review = await response.JsonAsync();
         var undetermined = review.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("outcome").GetString() == "undetermined").ToList();
 
-        var store = (ReviewService.Storage.IReviewStore)_app.Services.GetService(typeof(ReviewService.Storage.IReviewStore))!;
-        var queue = await store.GetQueueItemsAsync(Guid.Parse(review.GetProperty("id").GetString()!), default);
+        var store = (ReviewService.Storage.IQueueStore)_app.Services.GetService(typeof(ReviewService.Storage.IQueueStore))!;
+        var item = await store.FindByReviewAsync(Guid.Parse(review.GetProperty("id").GetString()!), default);
+        var queue = item?.Checks ?? [];
 
         Assert.Equal(undetermined.Count > 0 ? "needs_review" : "completed", review.GetProperty("status").GetString());
         Assert.Equal(undetermined.Select(f => f.GetProperty("check").GetString()).Order(), queue.Select(q => q.Check).Order());

@@ -1,6 +1,6 @@
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ReviewService.Tests.ReviewQueue;
 
 namespace ReviewService.Tests.WebUi;
 
@@ -30,11 +30,8 @@ public sealed partial class AnalystUiTests(Chromium chromium)
         using var reviewer = ui.App.WithKey(ReviewApp.ReviewerKey);
         var queue = await (await reviewer.GetAsync("/v1/queue")).JsonAsync();
         var item = queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("reviewId").GetString() == reviewId);
-        var itemId = item.GetProperty("id").GetString();
-        (await reviewer.PostAsync($"/v1/queue/{itemId}/claim", null)).EnsureSuccessStatusCode();
-        var verdicts = item.GetProperty("checks").EnumerateArray()
-            .Select(c => new { check = c.GetProperty("check").GetString(), outcome = "absent", comment = "Checked by the reviewer." });
-        (await reviewer.PostAsJsonAsync($"/v1/queue/{itemId}/resolve", new { verdicts })).EnsureSuccessStatusCode();
+        (await reviewer.ClaimAsync(item)).EnsureSuccessStatusCode();
+        (await reviewer.ResolveAsync(item, item.Verdicts(_ => "absent", comment: "Checked by the reviewer."))).EnsureSuccessStatusCode();
 
         await Assertions.Expect(page.Locator("#review-status")).ToHaveTextAsync("completed", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#audit")).ToContainTextAsync("Checked by the reviewer.");

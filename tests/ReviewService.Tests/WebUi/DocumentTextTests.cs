@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using ReviewService.Tests.ReviewQueue;
 
 namespace ReviewService.Tests.WebUi;
 
@@ -39,8 +40,7 @@ public sealed class DocumentTextTests(Chromium chromium)
     public async Task ScriptAndMarkupInAContractAreShownAsTextAndNeverRun()
     {
         await using var ui = new ReviewUi(chromium);
-        var review = await ui.SubmitAsync(Payload + Fixtures.Text("contract.txt"), fileName: "<img src=x onerror=alert(3)>.txt");
-        var item = await ui.QueueItemOfAsync(review);
+        var (review, item) = await ui.App.SubmitAndFindItemAsync(Payload + Fixtures.Text("contract.txt"), fileName: "<img src=x onerror=alert(3)>.txt");
 
         var reviewer = await ui.SignInAsync(ReviewApp.ReviewerKey);
         await Assertions.Expect(reviewer.Locator("#queue")).ToContainTextAsync("<img src=x onerror=alert(3)>.txt");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace ReviewService.Tests.WebUi;
@@ -47,23 +46,6 @@ public sealed class ReviewUi : IAsyncDisposable
         page.PageError += (_, error) => PageErrors.Add(error);
         await page.GotoAsync(path);
         return page;
-    }
-
-    /// <summary>Submits a contract as the analyst and waits for its review; without an LLM its undetermined checks are queued.</summary>
-    public async Task<JsonElement> SubmitAsync(string text, string fileName = "contract.txt")
-    {
-        using var analyst = App.Analyst();
-        var review = await (await analyst.SubmitAsync(ReviewRequests.Text(text, fileName), wait: "20")).JsonAsync();
-        return await analyst.WaitForReviewAsync(review.GetProperty("id").GetString()!);
-    }
-
-    /// <summary>The queue item of a review, as the reviewers' API lists it.</summary>
-    public async Task<JsonElement> QueueItemOfAsync(JsonElement review)
-    {
-        using var reviewer = App.WithKey(ReviewApp.ReviewerKey);
-        var queue = await (await reviewer.GetAsync("/v1/queue")).JsonAsync();
-        return queue.GetProperty("items").EnumerateArray()
-            .Single(i => i.GetProperty("reviewId").GetString() == review.GetProperty("id").GetString());
     }
 
     public async ValueTask DisposeAsync()

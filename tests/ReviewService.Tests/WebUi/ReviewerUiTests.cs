@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ReviewService.Tests.Judge;
+using ReviewService.Tests.ReviewQueue;
 
 namespace ReviewService.Tests.WebUi;
 
@@ -12,11 +13,10 @@ public sealed partial class ReviewerUiTests(Chromium chromium)
     public async Task ReviewerClaimsAnItemSeesItsPassagesDecidesEveryCheckWithTheKeyboardAndTheReviewIsCompleted()
     {
         await using var ui = new ReviewUi(chromium);
-        var review = await ui.SubmitAsync(Fixtures.Text("contract.txt"));
+        var (review, item) = await ui.App.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
         Assert.Equal("needs_review", review.GetProperty("status").GetString());
-        var item = await ui.QueueItemOfAsync(review);
         var itemId = item.GetProperty("id").GetString();
-        var checks = item.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("check").GetString()!).ToList();
+        var checks = item.Checks();
 
         var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
         await Assertions.Expect(page).ToHaveURLAsync(QueueAddress());
@@ -66,15 +66,16 @@ public sealed partial class ReviewerUiTests(Chromium chromium)
     public async Task SecondReviewerCannotClaimAnItemTheFirstHoldsAndIsToldWhoHoldsIt()
     {
         await using var ui = new ReviewUi(chromium);
-        var item = await ui.QueueItemOfAsync(await ui.SubmitAsync(Fixtures.Text("contract.txt")));
-        var itemPage = $"/#/queue/{item.GetProperty("id").GetString()}";
+        var (_, item) = await ui.App.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var itemId = item.GetProperty("id").GetString();
+        var itemPage = $"/#/queue/{itemId}";
 
         var first = await ui.SignInAsync(ReviewApp.ReviewerKey);
         await first.GotoAsync(itemPage);
         await first.Locator("#claim").ClickAsync();
         await Assertions.Expect(first.Locator("#lease")).ToContainTextAsync("You hold this item");
 
-        var second = await ui.SignInAsync(ReviewApp.SecondReviewerKey);
+        var second = await ui.SignInAsync(ReviewApp.Reviewer2Key);
         await Assertions.Expect(second.Locator("#who-name")).ToContainTextAsync("reviewer-2");
         await second.GotoAsync(itemPage);
         await Assertions.Expect(second.Locator("#lease")).ToContainTextAsync("Held by reviewer-1");
@@ -83,7 +84,9 @@ public sealed partial class ReviewerUiTests(Chromium chromium)
         await Assertions.Expect(second.Locator("#status[role=alert]")).ToContainTextAsync("reviewer-1");
         await Assertions.Expect(second.Locator("#checks input[type=radio]").First).ToBeDisabledAsync();
         await Assertions.Expect(second.Locator("#submit")).ToBeDisabledAsync();
-        Assert.Equal("reviewer-1", (await ui.QueueItemOfAsync(item)).GetProperty("lease").GetProperty("holder").GetString());
+        using var api = ui.App.WithKey(ReviewApp.ReviewerKey);
+        var held = await (await api.GetAsync($"/v1/queue/{itemId}")).JsonAsync();
+        Assert.Equal("reviewer-1", held.GetProperty("item").GetProperty("lease").GetProperty("holder").GetString());
     }
 
     [Fact]
@@ -93,7 +96,7 @@ public sealed partial class ReviewerUiTests(Chromium chromium)
         llm.Behaviour = call => ScriptedReply.Answer(call, check =>
             Verdict.Present(call.FirstPassage(check), confidence: 0.5) with { Rationale = $"The {check} clause reads so." });
         await using var ui = new ReviewUi(chromium, JudgeTestData.Settings(llm));
-        var item = await ui.QueueItemOfAsync(await ui.SubmitAsync(JudgeTestData.Distribution()));
+        var (_, item) = await ui.App.SubmitAndFindItemAsync(JudgeTestData.Distribution());
 
         var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
         await page.GotoAsync($"/#/queue/{item.GetProperty("id").GetString()}");

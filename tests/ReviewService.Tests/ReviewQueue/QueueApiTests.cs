@@ -1,0 +1,216 @@
+using System.Net;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace ReviewService.Tests.ReviewQueue;
+
+/// <summary>The reviewers' queue over HTTP: what is in it, leases between reviewers, resolving, and the audit log.</summary>
+public sealed class QueueApiTests : IDisposable
+{
+    readonly ReviewApp _app = new();
+    readonly HttpClient _reviewer;
+    readonly HttpClient _second;
+
+    public QueueApiTests()
+    {
+        _reviewer = _app.WithKey(ReviewApp.ReviewerKey);
+        _second = _app.WithKey(ReviewApp.Reviewer2Key);
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task AReviewWithUndeterminedChecksIsOneItemListingEachCheckAndWhy()
+    {
+        var (review, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+
+        Assert.Equal("needs_review", review.GetProperty("status").GetString());
+        var undetermined = review.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("outcome").GetString() == "undetermined").Select(f => f.GetProperty("check").GetString()).Order().ToList();
+        Assert.NotEmpty(undetermined);
+        Assert.Equal(undetermined, item.Checks().Order());
+        Assert.Equal("review", item.GetProperty("kind").GetString());
+        Assert.Equal(["undetermined"], item.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.All(item.GetProperty("checks").EnumerateArray(), c => Assert.False(string.IsNullOrEmpty(c.GetProperty("title").GetString())));
+        Assert.Equal("contract.txt", item.GetProperty("fileName").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, item.GetProperty("lease").ValueKind);
+
+        var filtered = await (await _reviewer.GetAsync("/v1/queue?reason=low-confidence")).JsonAsync();
+        Assert.Empty(filtered.GetProperty("items").EnumerateArray());
+        var detail = await (await _reviewer.GetAsync($"/v1/queue/{item.GetProperty("id").GetString()}")).JsonAsync();
+        Assert.Equal(review.GetProperty("id").GetString(), detail.GetProperty("review").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task ASecondReviewerCannotClaimAnItemAndIsToldWhoHoldsItUntilWhen()
+    {
+        var (_, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+
+        var claimed = await _reviewer.ClaimAsync(item);
+        Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
+        var lease = (await claimed.JsonAsync()).GetProperty("lease");
+        Assert.Equal("reviewer-1", lease.GetProperty("holder").GetString());
+        var expires = lease.GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15.1));
+
+        var refused = await _second.ClaimAsync(item);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.JsonAsync();
+        Assert.Equal("reviewer-1", problem.GetProperty("holder").GetString());
+        Assert.Equal(expires, problem.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Contains("reviewer-1", problem.GetProperty("detail").GetString());
+
+        var resolveByOther = await _second.ResolveAsync(item, item.Verdicts(_ => "absent"));
+        Assert.Equal(HttpStatusCode.Conflict, resolveByOther.StatusCode);
+        var releaseByOther = await _second.ReleaseAsync(item);
+        Assert.Equal(HttpStatusCode.Conflict, releaseByOther.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClaimingAgainRenewsAndReleasingGivesTheItemToTheNextReviewer()
+    {
+        var (review, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var first = (await (await _reviewer.ClaimAsync(item)).JsonAsync()).GetProperty("lease").GetProperty("expiresAt").GetDateTimeOffset();
+        await Task.Delay(20);
+        var renewed = (await (await _reviewer.ClaimAsync(item)).JsonAsync()).GetProperty("lease").GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.True(renewed > first);
+
+        var released = await _reviewer.ReleaseAsync(item);
+        Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await released.JsonAsync()).GetProperty("lease").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, (await _second.ClaimAsync(item)).StatusCode);
+
+        var actions = (await _reviewer.AuditAsync(review.GetProperty("id").GetString()!)).Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["queued", "claimed", "lease-renewed", "released", "claimed"], actions);
+    }
+
+    [Fact]
+    public async Task AnExpiredLeaseReturnsTheItemToTheQueue()
+    {
+        using var app = new ReviewApp(settings: new() { ["Queue:LeaseMinutes"] = "0.01" });
+        var (review, item) = await app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var first = app.WithKey(ReviewApp.ReviewerKey);
+        Assert.Equal(HttpStatusCode.OK, (await first.ClaimAsync(item)).StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var listed = (await (await first.GetAsync("/v1/queue")).JsonAsync()).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, listed.GetProperty("lease").ValueKind);
+        var second = app.WithKey(ReviewApp.Reviewer2Key);
+        Assert.Equal(HttpStatusCode.OK, (await second.ClaimAsync(item)).StatusCode);
+        var late = await first.ResolveAsync(item, item.Verdicts(_ => "absent"));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+
+        var takeover = (await first.AuditAsync(review.GetProperty("id").GetString()!))[^1];
+        Assert.Equal("reviewer-2", takeover.GetProperty("actor").GetString());
+        Assert.Contains("reviewer-1", takeover.GetProperty("previous").GetString());
+        Assert.Contains("expired", takeover.GetProperty("previous").GetString());
+    }
+
+    [Fact]
+    public async Task ResolvingDecidesTheChecksRecomputesTheDecisionAndCompletesTheReview()
+    {
+        var (review, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var id = review.GetProperty("id").GetString()!;
+        await _reviewer.ClaimAsync(item);
+        // Everything present: the decision table must now see e.g. uncapped liability or a non-compete.
+        var resolved = await _reviewer.ResolveAsync(item, item.Verdicts(_ => "present", comment: "Read the whole contract."));
+
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        var body = await resolved.JsonAsync();
+        Assert.Equal("resolved", body.GetProperty("item").GetProperty("status").GetString());
+        Assert.Equal("reviewer-1", body.GetProperty("item").GetProperty("resolvedBy").GetString());
+        var after = await _app.Analyst().WaitForReviewAsync(id);
+        Assert.Equal("completed", after.GetProperty("status").GetString());
+        Assert.False(after.GetProperty("decision").GetProperty("provisional").GetBoolean());
+        foreach (var check in item.Checks())
+        {
+            var finding = after.Finding(check);
+            Assert.Equal("present", finding.GetProperty("outcome").GetString());
+            Assert.Equal("reviewer", finding.GetProperty("decidedBy").GetString());
+            Assert.Equal("Read the whole contract.", finding.GetProperty("note").GetString());
+        }
+        var rulesDecided = review.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("decidedBy").GetString() == "rules");
+        Assert.Equal("rules", after.Finding(rulesDecided.GetProperty("check").GetString()!).GetProperty("decidedBy").GetString());
+        Assert.Empty((await (await _reviewer.GetAsync("/v1/queue")).JsonAsync()).GetProperty("items").EnumerateArray());
+
+        var audit = await _reviewer.AuditAsync(id);
+        var decided = audit.Where(e => e.GetProperty("action").GetString() == "check-decided").ToList();
+        Assert.Equal(item.Checks().Order(), decided.Select(e => e.GetProperty("check").GetString()).Order());
+        Assert.All(decided, e =>
+        {
+            Assert.Equal("undetermined", e.GetProperty("previous").GetString());
+            Assert.Equal("present by reviewer", e.GetProperty("current").GetString());
+            Assert.Equal("reviewer-1", e.GetProperty("actor").GetString());
+        });
+        var status = audit.Single(e => e.GetProperty("action").GetString() == "status-changed");
+        Assert.Equal("needs_review", status.GetProperty("previous").GetString());
+        Assert.Equal("completed", status.GetProperty("current").GetString());
+        Assert.Equal("resolved", audit[^1].GetProperty("action").GetString());
+
+        var again = await _reviewer.ClaimAsync(item);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("reviewer-1 resolved", (await again.JsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task VerdictsThatDoNotCoverTheItemAreRefusedWithWhatIsMissing()
+    {
+        var (_, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        await _reviewer.ClaimAsync(item);
+        var checks = item.Checks();
+
+        var partial = await _reviewer.ResolveAsync(item, new { verdicts = new[] { new { check = checks[0], outcome = "absent" } } });
+        var unknown = await _reviewer.ResolveAsync(item,
+            new { verdicts = checks.Append("no-such-check").Select(c => new { check = c, outcome = "absent" }) });
+        var badOutcome = await _reviewer.ResolveAsync(item, item.Verdicts(_ => "maybe"));
+        var empty = await _reviewer.ResolveAsync(item, new { verdicts = Array.Empty<object>() });
+        var malformed = await _reviewer.PostAsync($"/v1/queue/{item.GetProperty("id").GetString()}/resolve",
+            new StringContent("{ \"verdicts\": [", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, partial.StatusCode);
+        if (checks.Count > 1)
+        {
+            Assert.Contains(checks[1], (await partial.JsonAsync()).GetProperty("detail").GetString());
+        }
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        Assert.Contains("no-such-check", (await unknown.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badOutcome.StatusCode);
+        Assert.Contains("'present' or 'absent'", (await badOutcome.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("open", (await (await _reviewer.GetAsync($"/v1/queue/{item.GetProperty("id").GetString()}")).JsonAsync())
+            .GetProperty("item").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task TheQueueIsForReviewersOnly()
+    {
+        await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await _app.Analyst().GetAsync("/v1/queue")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().GetAsync("/v1/queue")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _reviewer.GetAsync("/v1/queue?reason=bored")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _reviewer.PostAsync($"/v1/queue/{Guid.NewGuid()}/claim", null)).StatusCode);
+        var me = await (await _reviewer.GetAsync("/v1/me")).JsonAsync();
+        Assert.Equal("reviewer-1", me.GetProperty("name").GetString());
+        Assert.Equal(["reviewer"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task TheAuditLogCannotBeRewritten()
+    {
+        var (review, _) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        await using var db = new SqliteConnection($"Data Source={_app.DatabasePath}");
+        await db.OpenAsync();
+        foreach (var sql in new[] { "UPDATE audit_log SET actor = 'someone-else'", "DELETE FROM audit_log" })
+        {
+            await using var command = db.CreateCommand();
+            command.CommandText = sql;
+            var refused = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains("append-only", refused.Message);
+        }
+        Assert.Equal("system", (await _reviewer.AuditAsync(review.GetProperty("id").GetString()!))[0].GetProperty("actor").GetString());
+    }
+}
