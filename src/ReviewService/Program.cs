@@ -34,6 +34,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapMetrics();
 app.MapAccount();
 app.MapReviews();
 app.MapQueue();

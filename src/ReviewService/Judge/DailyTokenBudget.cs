@@ -16,6 +16,9 @@ public sealed class DailyTokenBudget(IReviewStore store, TimeProvider clock, IOp
 
     public long Limit => _limit;
 
+    /// <summary>Tokens counted today by this instance, including what it read from the store at the start of the day.</summary>
+    public long Used => Interlocked.Read(ref _used);
+
     public async Task<bool> IsSpentAsync(CancellationToken ct)
     {
         if (_limit == 0)

@@ -31,7 +31,7 @@ public static class JudgeExtensions
         {
             builder.Services.AddHttpClient(target.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
                 .AddResilienceHandler(target.HttpClientName, (pipeline, context) =>
-                    LlmResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value));
+                    LlmResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value, target.Model));
             builder.Services.AddSingleton(sp => new ChatModel(target, sp.GetRequiredService<IHttpClientFactory>(),
                 sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TokenCredential>()));
         }

@@ -47,6 +47,9 @@ public sealed partial class LlmJudge : IJudge
             return JudgeResult.Unchanged(findings);
         }
         using var activity = ReviewTelemetry.Source.StartActivity("judge");
+        activity?.SetTag(GenAi.OperationName, "chat");
+        activity?.SetTag(GenAi.ProviderName, ProviderName(_models[0]));
+        activity?.SetTag(GenAi.RequestModel, _models[0].Target.Model);
         activity?.SetTag("llm.prompt_version", _prompt.Version);
         if (await _budget.IsSpentAsync(ct))
         {
@@ -68,9 +71,10 @@ public sealed partial class LlmJudge : IJudge
                 : Degraded(findings, request.Checks, "llm-unavailable", string.Join("; ", failures), null, activity);
         }
         var usage = Record(model, reply);
-        activity?.SetTag("llm.model", usage.Model);
-        activity?.SetTag("llm.prompt_tokens", usage.PromptTokens);
-        activity?.SetTag("llm.completion_tokens", usage.CompletionTokens);
+        activity?.SetTag(GenAi.ResponseModel, usage.Model);
+        activity?.SetTag(GenAi.InputTokens, usage.PromptTokens);
+        activity?.SetTag(GenAi.OutputTokens, usage.CompletionTokens);
+        activity?.SetTag("llm.fallback_used", model != _models[0]);
 
         var (verdicts, error) = JudgeReply.Parse(reply.Content, request.Checks.Select(c => c.Check).ToHashSet(StringComparer.Ordinal));
         if (error is not null)
@@ -90,17 +94,35 @@ public sealed partial class LlmJudge : IJudge
         {
             return await _concurrency.ExecuteAsync(async token =>
             {
-                foreach (var model in _models)
+                for (var i = 0; i < _models.Count; i++)
                 {
+                    var model = _models[i];
+                    using var call = StartChatSpan(model);
+                    var started = Stopwatch.GetTimestamp();
                     try
                     {
-                        return (await model.CompleteAsync(_prompt, request, schema, _options.MaxCompletionTokens, token), model, failures);
+                        var reply = await model.CompleteAsync(_prompt, request, schema, _options.MaxCompletionTokens, token);
+                        call?.SetTag(GenAi.ResponseModel, model.Target.Model);
+                        call?.SetTag(GenAi.InputTokens, reply.PromptTokens);
+                        call?.SetTag(GenAi.OutputTokens, reply.CompletionTokens);
+                        ReviewTelemetry.LlmDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags(model, "ok"));
+                        return (reply, model, failures);
                     }
                     catch (Exception e) when (!ct.IsCancellationRequested)
                     {
                         var reason = Describe(e);
+                        var outcome = reason.Split(' ')[0];
+                        var next = i + 1 < _models.Count ? _models[i + 1].Target.Role : "queue";
                         failures.Add($"{model.Target.Role} {model.Target.Model}: {reason}");
-                        ReviewTelemetry.LlmCalls.Add(1, Tags(model, reason.Split(' ')[0]));
+                        call?.SetTag(GenAi.ErrorType, outcome);
+                        call?.SetStatus(ActivityStatusCode.Error, reason);
+                        ReviewTelemetry.LlmCalls.Add(1, Tags(model, outcome));
+                        ReviewTelemetry.LlmDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Tags(model, outcome));
+                        ReviewTelemetry.LlmFallbacks.Add(1, new TagList { { "model", model.Target.Model }, { "reason", outcome }, { "to", next } });
+                        Activity.Current?.AddEvent(new ActivityEvent("llm.fallback", tags: new ActivityTagsCollection
+                        {
+                            ["llm.from"] = model.Target.Model, ["llm.to"] = next, ["llm.reason"] = reason,
+                        }));
                         LogModelFailed(e, model.Target.Role, model.Target.Model, reason);
                     }
                 }
@@ -163,6 +185,7 @@ public sealed partial class LlmJudge : IJudge
         var reason = $"{code}: {detail}";
         LogDegraded(affected.Count, reason);
         activity?.SetTag("judge.degraded", code);
+        activity?.SetTag(GenAi.ErrorType, code);
         activity?.SetStatus(ActivityStatusCode.Error, reason);
         return new JudgeResult(findings, affected.ToDictionary(f => f.Check, _ => QueueReasons.Degraded, StringComparer.Ordinal), reason, usage);
     }
@@ -178,6 +201,19 @@ public sealed partial class LlmJudge : IJudge
         ReviewTelemetry.LlmCost.Add((double)cost, tags);
         return new LlmUsage(model.Target.Model, reply.PromptTokens, reply.CompletionTokens, cost);
     }
+
+    /// <summary>A client span per model call, named and tagged as the GenAI semantic conventions say (<c>chat {model}</c>).</summary>
+    static Activity? StartChatSpan(ChatModel model)
+    {
+        var span = ReviewTelemetry.Source.StartActivity($"chat {model.Target.Model}", ActivityKind.Client);
+        span?.SetTag(GenAi.OperationName, "chat");
+        span?.SetTag(GenAi.ProviderName, ProviderName(model));
+        span?.SetTag(GenAi.RequestModel, model.Target.Model);
+        span?.SetTag("llm.role", model.Target.Role);
+        return span;
+    }
+
+    static string ProviderName(ChatModel model) => model.Target.Provider == LlmProvider.AzureOpenAI ? "azure.ai.openai" : "openai";
 
     /// <summary>A short, stable reason for an unusable model: the first word is the metric's outcome tag.</summary>
     static string Describe(Exception e)

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using ReviewService.Telemetry;
 
 namespace ReviewService.Judge;
 
@@ -13,7 +15,7 @@ namespace ReviewService.Judge;
 /// </summary>
 public static class LlmResilience
 {
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, LlmOptions o)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, LlmOptions o, string model)
     {
         pipeline.AddTimeout(TimeSpan.FromSeconds(o.TotalTimeoutSeconds));
         if (o.MaxRetries > 0)
@@ -27,6 +29,16 @@ public static class LlmResilience
                 Delay = TimeSpan.FromSeconds(o.RetryBaseDelaySeconds),
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxRetryAfter)),
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    var reason = Reason(args.Outcome);
+                    ReviewTelemetry.LlmRetries.Add(1, new TagList { { "model", model }, { "reason", reason } });
+                    Activity.Current?.AddEvent(new ActivityEvent("llm.retry", tags: new ActivityTagsCollection
+                    {
+                        ["llm.attempt"] = args.AttemptNumber + 1, ["llm.retry.reason"] = reason, ["llm.retry.delay_ms"] = args.RetryDelay.TotalMilliseconds,
+                    }));
+                    return ValueTask.CompletedTask;
+                },
             });
         }
         var breaker = o.CircuitBreaker;
@@ -36,7 +48,25 @@ public static class LlmResilience
             MinimumThroughput = breaker.MinimumThroughput,
             SamplingDuration = TimeSpan.FromSeconds(breaker.SamplingSeconds),
             BreakDuration = TimeSpan.FromSeconds(breaker.BreakSeconds),
+            OnOpened = _ =>
+            {
+                CircuitStates.Set(model, open: true);
+                ReviewTelemetry.LlmCircuitOpened.Add(1, new KeyValuePair<string, object?>("model", model));
+                Activity.Current?.AddEvent(new ActivityEvent("llm.circuit.opened"));
+                return ValueTask.CompletedTask;
+            },
+            OnHalfOpened = _ =>
+            {
+                CircuitStates.Set(model, open: true);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
+            {
+                CircuitStates.Set(model, open: false);
+                return ValueTask.CompletedTask;
+            },
         });
+        CircuitStates.Set(model, open: false);
         pipeline.AddTimeout(TimeSpan.FromSeconds(o.TimeoutSeconds));
     }
 
@@ -46,6 +76,14 @@ public static class LlmResilience
         { Exception: HttpRequestException or TimeoutRejectedException } => true,
         { Result: { } response } => IsTransient(response.StatusCode) && !(RetryAfter(response) > maxRetryAfter),
         _ => false,
+    };
+
+    /// <summary>Why a request is retried, as a metric tag: the status code, <c>timeout</c> or <c>transport-error</c>.</summary>
+    static string Reason(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Result: { } response } => $"http-{(int)response.StatusCode}",
+        { Exception: TimeoutRejectedException } => "timeout",
+        _ => "transport-error",
     };
 
     static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -6,6 +7,7 @@ using ReviewService.Http;
 using ReviewService.Policies;
 using ReviewService.Reviews;
 using ReviewService.Storage;
+using ReviewService.Telemetry;
 
 namespace ReviewService.ReviewQueue;
 
@@ -96,7 +98,8 @@ public static class QueueApi
     }
 
     public static async Task<Results<Ok<QueueItemView>, ProblemHttpResult>> ClaimAsync(
-        Guid id, ClaimsPrincipal user, IQueueStore store, PolicyCatalog policies, IOptions<QueueOptions> options, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, IQueueStore store, IReviewStore reviews, PolicyCatalog policies, IOptions<QueueOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         var reviewer = ReviewerOf(user);
         var now = clock.GetUtcNow();
@@ -104,6 +107,7 @@ public static class QueueApi
         {
             return NotFound(id).ToProblem();
         }
+        using var span = StartSpan("queue.claim", item, await reviews.GetAsync(item.ReviewId, ct), reviewer);
         if (Unavailable(item, reviewer, now) is { } unavailable)
         {
             return unavailable.ToProblem();
@@ -120,7 +124,7 @@ public static class QueueApi
     }
 
     public static async Task<Results<Ok<QueueItemView>, ProblemHttpResult>> ReleaseAsync(
-        Guid id, ClaimsPrincipal user, IQueueStore store, PolicyCatalog policies, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, IQueueStore store, IReviewStore reviews, PolicyCatalog policies, TimeProvider clock, CancellationToken ct)
     {
         var reviewer = ReviewerOf(user);
         var now = clock.GetUtcNow();
@@ -128,6 +132,7 @@ public static class QueueApi
         {
             return NotFound(id).ToProblem();
         }
+        using var span = StartSpan("queue.release", item, await reviews.GetAsync(item.ReviewId, ct), reviewer);
         if (NotHolding(item, reviewer, now) is { } failure)
         {
             return failure.ToProblem();
@@ -148,6 +153,23 @@ public static class QueueApi
         }
         var entries = await store.GetAuditAsync(id, ct);
         return TypedResults.Ok(new AuditLog(id, [.. entries.Select(e => new AuditView(e.At, e.Actor, e.Action, e.QueueItemId, e.Check, e.Previous, e.Current, e.Comment))]));
+    }
+
+    /// <summary>
+    /// A reviewer's action as a span of the review's own trace (its context was stored at submission), linked to the HTTP request
+    /// that made it: from a review id, the trace shows submission, evaluation and every queue action.
+    /// </summary>
+    internal static Activity? StartSpan(string name, QueueItem item, Storage.Review? review, string reviewer)
+    {
+        ActivityContext.TryParse(review?.TraceParent, null, out var parent);
+        var request = Activity.Current;
+        var links = request is null ? null : new[] { new ActivityLink(request.Context) };
+        var span = ReviewTelemetry.Source.StartActivity(name, ActivityKind.Internal, parent, links: links);
+        span?.SetTag("review.id", item.ReviewId);
+        span?.SetTag("queue.item", item.Id);
+        span?.SetTag("queue.kind", item.Kind);
+        span?.SetTag("queue.reviewer", reviewer);
+        return span;
     }
 
     /// <summary>The name of the API key: who holds leases and signs verdicts.</summary>

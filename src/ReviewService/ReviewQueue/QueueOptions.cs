@@ -14,6 +14,9 @@ public sealed class QueueOptions
     /// <summary>Share (0–1) of reviews decided entirely by rules or the LLM that also go to reviewers as <c>qa-sample</c>.</summary>
     public double QaSampleRate { get; set; } = 0.05;
 
+    /// <summary>How often the backlog gauges (queue depth, oldest item, pending reviews) read the database.</summary>
+    public double BacklogPollSeconds { get; set; } = 15;
+
     public TimeSpan Lease => TimeSpan.FromMinutes(LeaseMinutes);
 
     /// <summary>

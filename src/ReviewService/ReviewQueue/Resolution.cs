@@ -28,3 +28,9 @@ public sealed record AgreementCount(string Stage, string Check, int Verdicts, in
 
 /// <summary>A review with reviewer verdicts, as an entry of the exported labelled data set.</summary>
 public sealed record LabelledReview(Guid ReviewId, string FileName, string Text, IReadOnlyList<CheckFinding> Findings, IReadOnlyDictionary<string, Outcome> Verdicts);
+
+/// <summary>Open queue items of one policy and kind, and when the oldest was queued.</summary>
+public sealed record QueueDepth(string Policy, string Kind, int Items, DateTimeOffset Oldest);
+
+/// <summary>Work waiting: for reviewers (<see cref="Queue"/>) and for the workers (<see cref="Pending"/> reviews).</summary>
+public sealed record Backlog(IReadOnlyList<QueueDepth> Queue, int Pending, DateTimeOffset? OldestPending);

@@ -48,7 +48,6 @@ public static class ResolveQueueItem
         Guid id, ResolveRequest request, ClaimsPrincipal user, IValidator<ResolveRequest> validator, IQueueStore store, IReviewStore reviews,
         PolicyCatalog policies, TimeProvider clock, CancellationToken ct)
     {
-        using var activity = ReviewTelemetry.Source.StartActivity("queue.resolve");
         var reviewer = QueueApi.ReviewerOf(user);
         var now = clock.GetUtcNow();
         var validation = await validator.ValidateAsync(request, ct);
@@ -61,6 +60,7 @@ public static class ResolveQueueItem
         {
             return QueueApi.NotFound(id).ToProblem();
         }
+        using var activity = QueueApi.StartSpan("queue.resolve", item, review, reviewer);
         if (QueueApi.NotHolding(item, reviewer, now) is { } notHolding)
         {
             return notHolding.ToProblem();
@@ -81,9 +81,8 @@ public static class ResolveQueueItem
             return (await QueueApi.ExplainLostRaceAsync(store, id, reviewer, now, ct)).ToProblem();
         }
         Record(item, resolution.Verdicts);
-        activity?.SetTag("queue.item", id);
-        activity?.SetTag("review.id", item.ReviewId);
         activity?.SetTag("decision.outcome", resolution.Decision.Outcome);
+        activity?.SetTag("queue.verdicts", resolution.Verdicts.Count);
         var resolved = (await store.GetAsync(id, ct))!;
         return TypedResults.Ok(new ResolveResponse(QueueItemView.From(resolved, policies, now), ReviewResponse.From((await reviews.GetAsync(item.ReviewId, ct))!)));
     }

@@ -17,6 +17,9 @@ public interface IQueueStore
     /// <summary>Applies a resolution if its reviewer still holds the item and the review has not changed since it was read.</summary>
     Task<bool> TryResolveAsync(Resolution resolution, CancellationToken ct);
 
+    /// <summary>How much work is waiting: open queue items and pending reviews, with the oldest of each.</summary>
+    Task<Backlog> GetBacklogAsync(CancellationToken ct);
+
     Task<IReadOnlyList<AuditEntry>> GetAuditAsync(Guid reviewId, CancellationToken ct);
     Task<IReadOnlyList<AgreementCount>> CountAgreementAsync(string? policy, DateTimeOffset? since, CancellationToken ct);
     /// <summary>Reviews of <paramref name="policy"/> with reviewer verdicts (the latest per check), oldest first.</summary>

@@ -51,7 +51,8 @@ public sealed record Review(
     DateTimeOffset? CompletedAt,
     string? RequestHash,
     string? DegradedReason = null,
-    LlmUsage? LlmUsage = null);
+    LlmUsage? LlmUsage = null,
+    string? TraceParent = null);
 
 /// <summary>A submission ready to store: the document and its extracted text, before any evaluation.</summary>
 public sealed record NewReview(

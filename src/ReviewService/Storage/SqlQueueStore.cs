@@ -150,6 +150,16 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
         return true;
     }
 
+    public async Task<Backlog> GetBacklogAsync(CancellationToken ct)
+    {
+        await using var db = await dialect.OpenAsync(ct);
+        var queue = await db.QueryAsync<(string Policy, string Kind, long Items, long Oldest)>(
+            "SELECT policy, kind, COUNT(*), MIN(created_at) FROM queue WHERE status = 'open' GROUP BY policy, kind");
+        var pending = await db.QuerySingleAsync<(long Count, long? Oldest)>("SELECT COUNT(*), MIN(created_at) FROM reviews WHERE status = 'pending'");
+        return new Backlog([.. queue.Select(q => new QueueDepth(q.Policy, q.Kind, (int)q.Items, DateTimeOffset.FromUnixTimeMilliseconds(q.Oldest)))],
+            (int)pending.Count, pending.Oldest is { } oldest ? DateTimeOffset.FromUnixTimeMilliseconds(oldest) : null);
+    }
+
     public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(Guid reviewId, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);

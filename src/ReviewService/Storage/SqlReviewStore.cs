@@ -12,7 +12,7 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
     const string ReviewColumns = """
         id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
         error, submitter, trace_id AS TraceId, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt,
-        request_hash AS RequestHash, degraded_reason AS DegradedReason, llm_usage AS LlmUsage
+        request_hash AS RequestHash, degraded_reason AS DegradedReason, llm_usage AS LlmUsage, trace_parent AS TraceParent
         """;
 
     public string Provider => dialect.Name;
@@ -231,10 +231,10 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         StoredJson.Deserialize<DocumentInfo>(r.Document)!, r.ExternalRef, StoredJson.Deserialize<Dictionary<string, string>>(r.Metadata) ?? [],
         StoredJson.Deserialize<ReviewDecision>(r.Decision), StoredJson.Deserialize<List<CheckFinding>>(r.Findings) ?? [], r.Error, r.Submitter, r.TraceId,
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt),
-        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, StoredJson.Deserialize<LlmUsage>(r.LlmUsage));
+        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, StoredJson.Deserialize<LlmUsage>(r.LlmUsage), r.TraceParent);
 
     sealed record ReviewRow(
         string Id, string Policy, string PolicyVersion, string Status, string Document, string? ExternalRef, string Metadata,
         string? Decision, string? Findings, string? Error, string? Submitter, string? TraceId, long CreatedAt, long UpdatedAt,
-        long? CompletedAt, string RequestHash, string? DegradedReason, string? LlmUsage);
+        long? CompletedAt, string RequestHash, string? DegradedReason, string? LlmUsage, string? TraceParent);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace ReviewService.Telemetry;
@@ -23,5 +24,33 @@ public static class ReviewTelemetry
     public static readonly Counter<long> JudgeVerdicts = Meter.CreateCounter<long>("reviews.judge.verdicts", "{check}", "Judge answers, by result (accepted, ungrounded, low-confidence, undetermined, unanswered).");
     public static readonly Counter<long> QueueResolved = Meter.CreateCounter<long>("reviews.queue.resolved", "{item}", "Queue items resolved by reviewers, by policy and kind (review, qa-sample).");
     public static readonly Counter<long> QaVerdicts = Meter.CreateCounter<long>("reviews.queue.agreement", "{verdict}", "Reviewer verdicts compared with an automated answer, by policy, check, stage (rules, llm, llm-suggestion) and agreed (true, false).");
+    public static readonly Histogram<double> LlmDuration = Meter.CreateHistogram<double>("reviews.llm.duration", "s", "One model call including its retries, by model, role and outcome.");
+    public static readonly Counter<long> LlmRetries = Meter.CreateCounter<long>("reviews.llm.retries", "{retry}", "Retried LLM requests, by model and reason (http-429, http-5xx, timeout, transport-error).");
+    public static readonly Counter<long> LlmFallbacks = Meter.CreateCounter<long>("reviews.llm.fallbacks", "{call}", "Calls that left a model for the next one (fallback, or the queue when none is left), by model and reason.");
+    public static readonly Counter<long> LlmCircuitOpened = Meter.CreateCounter<long>("reviews.llm.circuit.opened", "{event}", "Times a model's circuit breaker opened, by model.");
+    public static readonly ObservableGauge<int> LlmCircuitOpen = Meter.CreateObservableGauge("reviews.llm.circuit.open", CircuitStates.Observe, "{circuit}", "1 while a model's circuit breaker is open or half-open, 0 when closed, by model.");
     public static readonly Histogram<double> ReviewDuration = Meter.CreateHistogram<double>("reviews.duration", "s", "From submission to a finished review.");
+}
+
+/// <summary>The circuit breaker state of each model, as the resilience pipeline reports it.</summary>
+public static class CircuitStates
+{
+    static readonly ConcurrentDictionary<string, int> Open = new();
+
+    public static void Set(string model, bool open) => Open[model] = open ? 1 : 0;
+
+    public static IEnumerable<Measurement<int>> Observe() =>
+        Open.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("model", s.Key)));
+}
+
+/// <summary>Attribute names of the OpenTelemetry semantic conventions for generative AI (and <c>error.type</c>).</summary>
+public static class GenAi
+{
+    public const string OperationName = "gen_ai.operation.name";
+    public const string ProviderName = "gen_ai.provider.name";
+    public const string RequestModel = "gen_ai.request.model";
+    public const string ResponseModel = "gen_ai.response.model";
+    public const string InputTokens = "gen_ai.usage.input_tokens";
+    public const string OutputTokens = "gen_ai.usage.output_tokens";
+    public const string ErrorType = "error.type";
 }

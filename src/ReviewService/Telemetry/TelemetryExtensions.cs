@@ -4,18 +4,42 @@ using OpenTelemetry.Trace;
 
 namespace ReviewService.Telemetry;
 
+/// <summary><c>Telemetry</c> settings.</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>Put prompts, completions and document text into spans and logs. Off: only sizes, ids and outcomes leave the service.</summary>
+    public bool IncludeSensitiveData { get; set; }
+}
+
 public static class TelemetryExtensions
 {
-    /// <summary>Traces and metrics from the start; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    const string SemanticKernel = "Microsoft.SemanticKernel*";
+
+    /// <summary>
+    /// Traces and metrics from the start: the service's own spans and instruments, ASP.NET Core, HttpClient and Semantic Kernel's
+    /// GenAI telemetry; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; a Prometheus scrape endpoint at <c>/metrics</c>.
+    /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        var sensitive = builder.Configuration.GetValue($"{TelemetryOptions.Section}:{nameof(TelemetryOptions.IncludeSensitiveData)}", false);
+        AppContext.SetSwitch("Microsoft.SemanticKernel.Experimental.GenAI.EnableOTelDiagnostics", true);
+        AppContext.SetSwitch("Microsoft.SemanticKernel.Experimental.GenAI.EnableOTelDiagnosticsSensitive", sensitive);
+        if (!sensitive)
+        {
+            // Semantic Kernel logs prompts and completions at Trace level: never below Information without the switch.
+            builder.Logging.AddFilter("Microsoft.SemanticKernel", LogLevel.Information);
+        }
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var telemetry = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ReviewTelemetry.Name))
             .WithTracing(t =>
             {
-                t.AddSource(ReviewTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                t.AddSource(ReviewTelemetry.Name, SemanticKernel).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (otlp)
                 {
                     t.AddOtlpExporter();
@@ -23,7 +47,8 @@ public static class TelemetryExtensions
             })
             .WithMetrics(m =>
             {
-                m.AddMeter(ReviewTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                m.AddMeter(ReviewTelemetry.Name, SemanticKernel).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                    .AddPrometheusExporter();
                 if (otlp)
                 {
                     m.AddOtlpExporter();
@@ -31,4 +56,11 @@ public static class TelemetryExtensions
             });
         return builder;
     }
+
+    /// <summary>
+    /// <c>GET /metrics</c> for Prometheus, without an API key (Prometheus sends none): serve it only where the scraper can reach it,
+    /// or filter it at the ingress.
+    /// </summary>
+    public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
 }
