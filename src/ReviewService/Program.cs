@@ -9,6 +9,7 @@ using ReviewService.ReviewQueue;
 using ReviewService.Reviews;
 using ReviewService.Storage;
 using ReviewService.Telemetry;
+using ReviewService.WebUi;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -28,6 +29,7 @@ builder.AddApiDocs();
 
 var app = builder.Build();
 app.UseProblems();
+app.UseWebUi();                   // the review UI at /: static files, anonymous, strict CSP
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ReviewService.Tests;
 
@@ -45,6 +48,15 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
     }
 
     public HttpClient Analyst() => WithKey(AnalystKey);
+
+    /// <summary>Serves on a real loopback port (Kestrel) for a browser; returns the address. Call before any client is created.</summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
 
     public HttpClient WithKey(string key)
     {

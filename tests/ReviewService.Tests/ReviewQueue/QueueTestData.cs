@@ -7,18 +7,18 @@ namespace ReviewService.Tests.ReviewQueue;
 public static class QueueRequests
 {
     /// <summary>Submits a contract, waits for it, and returns its queue item (the first open item of that review).</summary>
-    public static async Task<(JsonElement Review, JsonElement Item)> SubmitAndFindItemAsync(this ReviewApp app, string text)
+    public static async Task<(JsonElement Review, JsonElement Item)> SubmitAndFindItemAsync(this ReviewApp app, string text, string fileName = "contract.txt")
     {
-        var review = await app.Analyst().SubmitAndWaitForAsync(text);
+        var review = await app.Analyst().SubmitAndWaitForAsync(text, fileName);
         var id = review.GetProperty("id").GetString();
         var queue = await (await app.WithKey(ReviewApp.ReviewerKey).GetAsync("/v1/queue")).JsonAsync();
         var item = queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("reviewId").GetString() == id);
         return (review, item);
     }
 
-    public static async Task<JsonElement> SubmitAndWaitForAsync(this HttpClient analyst, string text)
+    public static async Task<JsonElement> SubmitAndWaitForAsync(this HttpClient analyst, string text, string fileName = "contract.txt")
     {
-        var accepted = await (await analyst.SubmitAsync(ReviewRequests.Text(text), wait: "0")).JsonAsync();
+        var accepted = await (await analyst.SubmitAsync(ReviewRequests.Text(text, fileName), wait: "0")).JsonAsync();
         return await analyst.WaitForReviewAsync(accepted.GetProperty("id").GetString()!, seconds: 60);
     }
 

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ReviewService.Tests.Judge;
+using ReviewService.Tests.ReviewQueue;
+
+namespace ReviewService.Tests.WebUi;
+
+[Collection(BrowserCollection.Name)]
+public sealed partial class ReviewerUiTests(Chromium chromium)
+{
+    [Fact]
+    public async Task ReviewerClaimsAnItemSeesItsPassagesDecidesEveryCheckWithTheKeyboardAndTheReviewIsCompleted()
+    {
+        await using var ui = new ReviewUi(chromium);
+        var (review, item) = await ui.App.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        Assert.Equal("needs_review", review.GetProperty("status").GetString());
+        var itemId = item.GetProperty("id").GetString();
+        var checks = item.Checks();
+
+        var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
+        await Assertions.Expect(page).ToHaveURLAsync(QueueAddress());
+        await page.Locator($"#queue tr[data-id='{itemId}'] a").ClickAsync();
+        await Assertions.Expect(page.Locator("#checks > li.check")).ToHaveCountAsync(checks.Count);
+
+        foreach (var check in checks)
+        {
+            var finding = review.Finding(check);
+            var panel = page.Locator($"#checks > li[data-check='{check}']");
+            foreach (var ruleId in finding.GetProperty("ruleIds").EnumerateArray())
+            {
+                await Assertions.Expect(panel.Locator(".rules")).ToContainTextAsync(ruleId.GetString()!);
+            }
+            foreach (var passage in Passages(finding))
+            {
+                Assert.Equal(passage.GetProperty("text").GetString(), await HighlightedTextAsync(page, check, passage));
+            }
+        }
+        Assert.True(await page.Locator("#document mark").CountAsync() > 0);
+
+        await page.Keyboard.PressAsync("c");
+        await Assertions.Expect(page.Locator("#lease")).ToContainTextAsync("You hold this item");
+        await page.Keyboard.PressAsync("e");
+        await page.Keyboard.TypeAsync("Read the whole clause: no cap.");
+        await page.Keyboard.PressAsync("Escape");
+        var outcomes = checks.Select((check, i) => (check, outcome: i % 2 == 0 ? "present" : "absent")).ToList();
+        foreach (var (_, outcome) in outcomes)
+        {
+            await page.Keyboard.PressAsync(outcome == "present" ? "p" : "a");
+        }
+        await page.Keyboard.PressAsync("Control+Enter");
+
+        await Assertions.Expect(page.Locator("#review-status")).ToHaveTextAsync("completed");
+        using var api = ui.App.WithKey(ReviewApp.ReviewerKey);
+        var decided = await (await api.GetAsync($"/v1/reviews/{review.GetProperty("id").GetString()}")).JsonAsync();
+        foreach (var (check, outcome) in outcomes)
+        {
+            Assert.Equal(outcome, decided.Finding(check).GetProperty("outcome").GetString());
+            Assert.Equal("reviewer", decided.Finding(check).GetProperty("decidedBy").GetString());
+        }
+        await Assertions.Expect(page.Locator("#audit")).ToContainTextAsync("Read the whole clause: no cap.");
+        Assert.Empty(ui.PageErrors);
+    }
+
+    [Fact]
+    public async Task SecondReviewerCannotClaimAnItemTheFirstHoldsAndIsToldWhoHoldsIt()
+    {
+        await using var ui = new ReviewUi(chromium);
+        var (_, item) = await ui.App.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var itemId = item.GetProperty("id").GetString();
+        var itemPage = $"/#/queue/{itemId}";
+
+        var first = await ui.SignInAsync(ReviewApp.ReviewerKey);
+        await first.GotoAsync(itemPage);
+        await first.Locator("#claim").ClickAsync();
+        await Assertions.Expect(first.Locator("#lease")).ToContainTextAsync("You hold this item");
+
+        var second = await ui.SignInAsync(ReviewApp.Reviewer2Key);
+        await Assertions.Expect(second.Locator("#who-name")).ToContainTextAsync("reviewer-2");
+        await second.GotoAsync(itemPage);
+        await Assertions.Expect(second.Locator("#lease")).ToContainTextAsync("Held by reviewer-1");
+        await second.Locator("#claim").ClickAsync();
+
+        await Assertions.Expect(second.Locator("#status[role=alert]")).ToContainTextAsync("reviewer-1");
+        await Assertions.Expect(second.Locator("#checks input[type=radio]").First).ToBeDisabledAsync();
+        await Assertions.Expect(second.Locator("#submit")).ToBeDisabledAsync();
+        using var api = ui.App.WithKey(ReviewApp.ReviewerKey);
+        var held = await (await api.GetAsync($"/v1/queue/{itemId}")).JsonAsync();
+        Assert.Equal("reviewer-1", held.GetProperty("item").GetProperty("lease").GetProperty("holder").GetString());
+    }
+
+    [Fact]
+    public async Task ReviewerSeesTheModelsRefusedSuggestionWithItsRationale()
+    {
+        await using var llm = await ScriptedLlmServer.StartAsync();
+        llm.Behaviour = call => ScriptedReply.Answer(call, check =>
+            Verdict.Present(call.FirstPassage(check), confidence: 0.5) with { Rationale = $"The {check} clause reads so." });
+        await using var ui = new ReviewUi(chromium, JudgeTestData.Settings(llm));
+        var (_, item) = await ui.App.SubmitAndFindItemAsync(JudgeTestData.Distribution());
+
+        var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
+        await page.GotoAsync($"/#/queue/{item.GetProperty("id").GetString()}");
+
+        var suggestion = page.Locator("#checks > li[data-check='non-compete'] .suggestion");
+        await Assertions.Expect(suggestion).ToContainTextAsync("The model said present with confidence 0.50");
+        await Assertions.Expect(suggestion).ToContainTextAsync("Rationale: The non-compete clause reads so.");
+        await Assertions.Expect(suggestion).ToContainTextAsync($"({JudgeTestData.PrimaryModel}, prompt ");
+        await Assertions.Expect(suggestion).ToContainTextAsync("Not accepted because: low-confidence");
+        await Assertions.Expect(suggestion.Locator("blockquote")).ToContainTextAsync(JudgeTestData.NonCompeteClause);
+    }
+
+    [Fact]
+    public async Task SigningInWithAWrongKeyShowsWhyAndSigningOutForgetsTheKey()
+    {
+        await using var ui = new ReviewUi(chromium);
+        var page = await ui.OpenAsync("/");
+
+        await page.Locator("#api-key").FillAsync("not-a-key");
+        await page.Locator("#sign-in").ClickAsync();
+        await Assertions.Expect(page.Locator("#status[role=alert]")).ToContainTextAsync("not valid");
+
+        await page.Locator("#api-key").FillAsync(ReviewApp.ReviewerKey);
+        await page.Locator("#sign-in").ClickAsync();
+        await Assertions.Expect(page.Locator("#who-name")).ToContainTextAsync("reviewer-1");
+        await page.Locator("#sign-out").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(SignInAddress());
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => sessionStorage.length"));
+        await page.GotoAsync("/#/queue");
+        await Assertions.Expect(page).ToHaveURLAsync(SignInAddress());
+    }
+
+    static IEnumerable<JsonElement> Passages(JsonElement finding) =>
+        finding.GetProperty("evidence").EnumerateArray().Concat(finding.GetProperty("candidates").EnumerateArray());
+
+    /// <summary>The text of the marks that carry the check between the passage's offsets: the passage's text when highlighting is right.</summary>
+    static Task<string> HighlightedTextAsync(IPage page, string check, JsonElement passage) =>
+        page.EvaluateAsync<string>("""
+            ([check, start, end]) => [...document.querySelectorAll('#document mark')]
+              .filter(m => Number(m.dataset.start) >= start && Number(m.dataset.start) < end && m.dataset.checks.split(' ').includes(check))
+              .map(m => m.textContent).join('')
+            """, new object[] { check, passage.GetProperty("start").GetInt32(), passage.GetProperty("end").GetInt32() });
+
+    [GeneratedRegex("#/queue$")]
+    private static partial Regex QueueAddress();
+
+    [GeneratedRegex("#/signin$")]
+    private static partial Regex SignInAddress();
+}
