@@ -40,7 +40,10 @@ public sealed class DocumentExtractor(IEnumerable<IFormatExtractor> extractors, 
         {
             return mismatch;
         }
+        var started = Stopwatch.GetTimestamp();
         var result = _byType[type].Extract(content);
+        Telemetry.ReviewTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("stage", "extract"), new KeyValuePair<string, object?>("format", type));
         if (result.Document is { } document)
         {
             if (string.IsNullOrWhiteSpace(document.Text))
