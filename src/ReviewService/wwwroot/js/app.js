@@ -1,10 +1,11 @@
-// The hash router: #/signin, #/queue, #/queue/{id}, #/submit, #/reviews, #/reviews/{id}.
+// The hash router: #/signin, #/queue, #/queue/{id}, #/agreement, #/submit, #/reviews, #/reviews/{id}.
 // Each page renders into <main> and may return { onKey(event), dispose() }.
 import { home, session } from './api.js';
 import { el, fill } from './dom.js';
 import { renderSignIn } from './signin.js';
 import { renderQueue } from './queue.js';
 import { renderQueueItem } from './item.js';
+import { renderAgreement } from './agreement.js';
 import { renderSubmit } from './submit.js';
 import { renderReviewList, renderReview } from './reviews.js';
 
@@ -12,6 +13,7 @@ const routes = [
   [/^#\/signin$/, renderSignIn],
   [/^#\/queue$/, renderQueue],
   [/^#\/queue\/([0-9a-f-]+)$/i, renderQueueItem],
+  [/^#\/agreement$/, renderAgreement],
   [/^#\/submit$/, renderSubmit],
   [/^#\/reviews$/, renderReviewList],
   [/^#\/reviews\/([0-9a-f-]+)$/i, renderReview],
@@ -42,6 +44,7 @@ function route() {
 function renderHeader() {
   const links = [];
   if (session.key && session.has('reviewer')) links.push(['#/queue', 'Queue']);
+  if (session.key && ['reviewer', 'operator', 'admin'].some(r => session.has(r))) links.push(['#/agreement', 'Agreement']);
   if (session.key && (session.has('analyst') || session.has('admin'))) links.push(['#/submit', 'Upload'], ['#/reviews', 'Reviews']);
   fill(document.getElementById('nav'), links.map(([href, text]) =>
     el('a', { href, className: location.hash.startsWith(href) ? 'active' : '' }, text)));
