@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+
+namespace ReviewService.Rules;
+
+/// <summary>
+/// A detector's matches in one text, in order: the leftmost match of any branch, as a single alternation finds them.
+/// Given the text's <see cref="WordStarts"/>, a branch with a <see cref="BranchPrefix"/> is tried only where its words
+/// are, anchored there: a match cannot start anywhere else, and at a given start the anchored branch backtracks exactly
+/// as the branch does (it sees the same text, before the start too), so the first start that matches is the leftmost match.
+/// </summary>
+public sealed class DetectorCursor(Detector detector, string text, WordStarts? words = null)
+{
+    readonly Match?[] _next = new Match?[detector.Branches.Count];
+    int _position;
+
+    /// <summary>The next match at or after the end of the previous one; null when there is none.</summary>
+    public Match? Next()
+    {
+        Match? best = null;
+        for (var b = 0; b < _next.Length; b++)
+        {
+            var m = _next[b];
+            if (m is null || (m.Success && m.Index < _position))
+            {
+                m = _next[b] = Find(b);
+            }
+            if (m.Success && (best is null || m.Index < best.Index))
+            {
+                best = m;
+            }
+        }
+        if (best is null)
+        {
+            _position = text.Length + 1;
+            return null;
+        }
+        _position = best.Index + Math.Max(best.Length, 1);
+        return best;
+    }
+
+    /// <summary>The branch's leftmost match at or after the current position.</summary>
+    Match Find(int branch)
+    {
+        if (words is null || detector.Prefixes[branch] is not { } prefix)
+        {
+            return detector.Branches[branch].Match(text, _position);
+        }
+        for (var start = words.Next(prefix, _position); start >= 0; start = words.Next(prefix, start + 1))
+        {
+            var match = detector.Anchored[branch]!.Match(text, start);
+            if (match.Success)
+            {
+                return match;
+            }
+        }
+        return Match.Empty;
+    }
+}

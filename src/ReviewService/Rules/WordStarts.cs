@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ReviewService.Rules;
+
+/// <summary>
+/// Where the words of a text start, by their first four characters: the one pass over a text that all detectors share.
+/// A word here is a run of ASCII letters and digits, so wherever .NET's <c>\b</c> stands before an ASCII letter or digit,
+/// a word starts here too (an underscore or a non-ASCII letter in front only adds starts). A branch whose matches begin
+/// with known words (<see cref="BranchPrefix"/>) is then tried only at the starts of those words.
+/// </summary>
+public sealed class WordStarts
+{
+    // Characters that .NET's case-insensitive matching takes for an ASCII letter: KELVIN SIGN (k), LONG S (s),
+    // CAPITAL I WITH DOT ABOVE and DOTLESS I (i). A text holding one gets no index: its branches scan as written.
+    static readonly SearchValues<char> AsciiLookalikes = SearchValues.Create("\u212A\u017F\u0130\u0131");
+
+    const int KeyChars = 4;
+    const int Bits = 12;
+
+    // 1–10 for a digit, 11–36 for a letter of either case, 0 for anything else.
+    static readonly byte[] Codes = [.. Enumerable.Range(0, 128).Select(c => (byte)(
+        char.IsAsciiDigit((char)c) ? c - '0' + 1 : char.IsAsciiLetter((char)c) ? (c | 0x20) - 'a' + 11 : 0))];
+
+    readonly string _text;
+    readonly int[] _offsets;
+    readonly int[] _positions;
+
+    WordStarts(string text, int[] offsets, int[] positions)
+    {
+        _text = text;
+        _offsets = offsets;
+        _positions = positions;
+    }
+
+    /// <summary>The index of <paramref name="text"/>; null when it holds a character that could match an ASCII letter case-insensitively.</summary>
+    public static WordStarts? Of(string text)
+    {
+        if (text.AsSpan().ContainsAny(AsciiLookalikes))
+        {
+            return null;
+        }
+        var starts = ArrayPool<int>.Shared.Rent(text.Length / 2 + 1);
+        var buckets = ArrayPool<ushort>.Shared.Rent(text.Length / 2 + 1);
+        try
+        {
+            var counts = new int[(1 << Bits) + 1];
+            var n = FindStarts(text, starts);
+            for (var w = 0; w < n; w++)
+            {
+                var bucket = Bucket(Key(text, starts[w]));
+                buckets[w] = bucket;
+                counts[bucket + 1]++;
+            }
+            for (var b = 1; b < counts.Length; b++)
+            {
+                counts[b] += counts[b - 1];
+            }
+            var positions = new int[n];
+            var fill = counts[..^1];
+            for (var w = 0; w < n; w++)
+            {
+                positions[fill[buckets[w]]++] = starts[w];
+            }
+            return new WordStarts(text, counts, positions);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<ushort>.Shared.Return(buckets);
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="Next"/> can look a prefix up: its first word has four characters or more, or is a whole word
+    /// (white space follows it), so that the words it can start are those with the same first four characters or that word alone.
+    /// </summary>
+    public static bool CanFind(BranchPrefix prefix) => prefix.First.Length >= KeyChars || prefix.FirstIsWhole;
+
+    /// <summary>The first word start at or after <paramref name="from"/> where the text has the words of <paramref name="prefix"/>; -1 when there is none.</summary>
+    public int Next(BranchPrefix prefix, int from)
+    {
+        var bucket = Bucket(Key(prefix.First, 0));
+        var starts = _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]);
+        var i = starts.BinarySearch(from);
+        for (i = i < 0 ? ~i : i; i < starts.Length; i++)
+        {
+            if (prefix.IsAt(_text, starts[i]))
+            {
+                return starts[i];
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Writes the position of the first character of each run of ASCII letters and digits; returns how many.</summary>
+    static int FindStarts(string text, int[] starts)
+    {
+        var n = 0;
+        var i = 0;
+        var previous = 0u;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Sixteen characters at a time: a bit per letter or digit; a run starts at a set bit whose left neighbour is clear.
+            var chars = MemoryMarshal.Cast<char, ushort>(text.AsSpan());
+            for (; i + Vector256<ushort>.Count <= chars.Length; i += Vector256<ushort>.Count)
+            {
+                var block = Vector256.Create(chars.Slice(i, Vector256<ushort>.Count));
+                var digit = Vector256.LessThan(block - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
+                var letter = Vector256.LessThan((block | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
+                var alphanumeric = (digit | letter).ExtractMostSignificantBits();
+                var first = alphanumeric & ~((alphanumeric << 1) | previous);
+                previous = alphanumeric >> (Vector256<ushort>.Count - 1);
+                for (; first != 0; first &= first - 1)
+                {
+                    starts[n++] = i + BitOperations.TrailingZeroCount(first);
+                }
+            }
+        }
+        for (; i < text.Length; i++)
+        {
+            var current = Code(text[i]) != 0 ? 1u : 0u;
+            if (current > previous)
+            {
+                starts[n++] = i;
+            }
+            previous = current;
+        }
+        return n;
+    }
+
+    /// <summary>The codes of a word's first four characters (fewer when it is shorter), six bits each.</summary>
+    static int Key(string text, int start)
+    {
+        var key = 0;
+        for (var k = 0; k < KeyChars && start + k < text.Length; k++)
+        {
+            var code = Code(text[start + k]);
+            if (code == 0)
+            {
+                break;
+            }
+            key |= code << (6 * k);
+        }
+        return key;
+    }
+
+    static int Code(char c) => c < 128 ? Codes[c] : 0;
+
+    static ushort Bucket(int key) => (ushort)((uint)key * 2654435761u >> (32 - Bits));
+}

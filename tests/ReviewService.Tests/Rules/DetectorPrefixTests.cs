@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using ReviewService.Policies;
+using ReviewService.Rules;
+
+namespace ReviewService.Tests.Rules;
+
+/// <summary>
+/// Branches tried only where their leading words are (<see cref="BranchPrefix"/>, <see cref="WordStarts"/>) find exactly
+/// what the single regex finds; the facts about .NET's regex engine that the shortcut relies on are checked here too.
+/// </summary>
+public sealed class DetectorPrefixTests
+{
+    const RegexOptions CaseInsensitive = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+
+    [Theory]
+    [InlineData(@"\bin\s+excess\s+of\b", "in excess of")]
+    [InlineData(@"\bterminat\w*\b[^.]{0,150}", "terminat")]
+    [InlineData(@"\blaws?\s+of", "law")]
+    [InlineData(@"\b(?i:law)s?\s+(?i:of)", "law")]
+    [InlineData(@"\b(?i:legislation)\s+(?i:of)\s+(?:(?i:the)\s+)?", "legislation of _")]
+    [InlineData(@"\bthe\s+(?:agreement|contract)\s+shall", "the agreement|contract")]
+    [InlineData(@"\b(?i:State)\s+(?i:Commonwealth|Province)\b", "State Commonwealth|Province")]
+    [InlineData(@"(?i:\blaws?\s+of)\s+", "law")]
+    [InlineData(@"(?i:\bgoverning\s+law)\s+", "governing law")]
+    [InlineData(@"(?<!\bnon-?\s?)(?<!\bnot\s)\bexclusive(?:ly)?\b", "exclusive")]
+    [InlineData(@"\bmay\s+(?:\w+\s+){0,3}terminat", "may _")]
+    [InlineData(@"\bgrant(?:s|ed)?\b", "grant")]
+    [InlineData(@"\bnot\s+to\b", "not to")]
+    [InlineData(@"\bup\s+to\s+(?:\w+\s+){0,2}?", "up to _")]
+    public void APrefixIsTheWordsEveryMatchStartsWith(string branch, string words)
+    {
+        var prefix = BranchPrefix.Of(branch);
+
+        Assert.NotNull(prefix);
+        Assert.Equal(words, prefix.ToString());
+    }
+
+    [Theory]
+    [InlineData(@"not\s+to\s+renew")]
+    [InlineData(@"\b(?:this|the)\s+agreement")]
+    [InlineData(@"\bx\s+y")]
+    [InlineData(@"\bab|\bcd")]
+    [InlineData(@"\bab(?i)cd")]
+    [InlineData(@"\Gabc")]
+    [InlineData(@"(?i:\blaw|\bact)\s+")]
+    [InlineData(@"(?i:\blaw\s+of)?\s+")]
+    [InlineData(@"(?=abc)?\bword")]
+    [InlineData(@"\b(?i:law)?\s+of")]
+    [InlineData("%")]
+    public void ABranchWithoutLeadingWordsHasNoPrefix(string branch) =>
+        Assert.Null(BranchPrefix.Of(branch));
+
+    [Theory]
+    [InlineData(@"\bco-?own", "co")]
+    [InlineData(@"\bfees?\b", "fee")]
+    [InlineData(@"\bnot\b", "not")]
+    public void AShortFirstWordThatMayGoOnCannotBeLookedUp(string branch, string first)
+    {
+        var prefix = BranchPrefix.Of(branch)!;
+
+        Assert.Equal(first, prefix.First);
+        Assert.False(WordStarts.CanFind(prefix));
+    }
+
+    [Theory]
+    [InlineData(@"\bnot\s+exceed|\bup\s+to|\bexceed\w*", "It may NOT\texceed ten, up to five, exceeding nothing; up\u00a0to it. not exceed_x")]
+    [InlineData(@"\b(?:this|the)\s+(?:agreement|contract)\s+shall\b|\bterm\s+of\s+(?:this|the)\s+agreement", "The Agreement shall; the\r\n contract shall. Term of this agreement; the agreements shall")]
+    [InlineData(@"\bexclusive(?<!\bnon-?\s?exclusive)\b|\bsole\s+(?:and\s+exclusive\s+)?supplier", "non-exclusive, exclusive, Non exclusive, sole and exclusive supplier, sole supplier, exclusives")]
+    [InlineData(@"\b(?i:claim)s?\s+(?i:of)\s+(?<value>[A-Z]\w+)|(?i:\bnotices?\s+of)\s+(?<value>[a-z]+)", "CLAIMS OF Texas, claim of ohio, notice of  maine; disclaims of Kansas; 2claims of Utah, NOTICES OF texas")]
+    [InlineData(@"\bcontrol\b(?<=\bchange\s+(?:of|in)\s+control)(?=[^.]{0,40}\bterminat)|\bmerge[rds]?\b", "A change of control lets it terminate. Merger, merged, emerged; change in control. merges")]
+    [InlineData(@"\bany\s+other\s+(?:\w+\s+)?(?:party|person)\b(?<=\bnot\b[^.]{0,60})|\bnot\s+to\s+(?:renew|extend)", "Not with any other party. any other person is fine. not to renew; not to extend it; not tO RENEW")]
+    [InlineData(@"\bin\s+excess\s+of\b|\bexcess\s+(?:\w+\s+)?(?:volume|usage)", "in excess of; In  excess  of; in_excess of; excess usage; excess data volume; in excessive")]
+    [InlineData(@"\bkelvin\b|\bssoft\b", "Kelvin, \u212Aelvin and \u017Fsoft")]
+    public void BranchesTriedAtTheirWordsFindWhatTheAlternationFinds(string pattern, string text)
+    {
+        var detector = new Detector(new DetectorDefinition { Name = "d", Pattern = pattern });
+
+        Assert.Contains(detector.Prefixes, p => p is not null);
+        Assert.Equal(RegexMatches(detector, text), CursorMatches(detector, text, WordStarts.Of(text)));
+    }
+
+    [Fact]
+    public void EveryShippedDetectorFindsTheSameWithAndWithoutTheIndex()
+    {
+        var policy = PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!;
+        var texts = Directory.GetFiles(System.IO.Path.Combine(Fixtures.EvalData, "contracts"), "*.txt").Select(File.ReadAllText)
+            .Append(Fixtures.Text("contract.txt")).ToList();
+        Assert.Contains(policy.Detectors.Values, d => d.Prefixes.Any(p => p is not null));
+
+        foreach (var text in texts)
+        {
+            var words = WordStarts.Of(text);
+            Assert.NotNull(words);
+            foreach (var detector in policy.Detectors.Values)
+            {
+                Assert.Equal(RegexMatches(detector, text), CursorMatches(detector, text, words));
+            }
+        }
+    }
+
+    [Fact]
+    public void OnlyTheLookalikesMatchAnAsciiLetterOrDigitCaseInsensitively()
+    {
+        var others = new HashSet<char>();
+        foreach (var ascii in "abcdefghijklmnopqrstuvwxyz0123456789")
+        {
+            var regex = new Regex($"^{ascii}$", CaseInsensitive);
+            for (var c = 128; c <= char.MaxValue; c++)
+            {
+                if (regex.IsMatch(((char)c).ToString()))
+                {
+                    others.Add((char)c);
+                }
+            }
+        }
+
+        Assert.NotEmpty(others);
+        Assert.All(others, c => Assert.Null(WordStarts.Of("x" + c)));
+    }
+
+    [Fact]
+    public void RegexWhiteSpaceIsCharWhiteSpaceAndAsciiLettersAndDigitsAreWordCharacters()
+    {
+        var space = new Regex(@"^\s$");
+        var word = new Regex(@"^\w$");
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            var s = ((char)c).ToString();
+            Assert.False(space.IsMatch(s) && !char.IsWhiteSpace((char)c), $"U+{c:X4}");
+            Assert.True(!char.IsAsciiLetterOrDigit((char)c) || word.IsMatch(s), $"U+{c:X4}");
+        }
+    }
+
+    static List<(int, int, string)> RegexMatches(Detector detector, string text) =>
+        [.. detector.Regex.Matches(text).Where(m => m.Length > 0).Select(m => (m.Index, m.Length, m.Groups["value"].Value))];
+
+    static List<(int, int, string)> CursorMatches(Detector detector, string text, WordStarts? words)
+    {
+        var cursor = new DetectorCursor(detector, text, words);
+        var found = new List<(int, int, string)>();
+        while (cursor.Next() is { } m)
+        {
+            if (m.Length > 0)
+            {
+                found.Add((m.Index, m.Length, m.Groups["value"].Value));
+            }
+        }
+        return found;
+    }
+}
