@@ -1,62 +1,74 @@
 namespace ReviewService.Rules;
 
 /// <summary>
-/// The words every match of a detector branch starts with, read from its pattern: <c>\bin\s+excess\s+of\b</c> → in,
-/// excess, of; <c>\b(?i:law)s?\s+(?i:of)</c> → law; <c>\bthe\s+(?:agreement|contract)\s</c> → the, then agreement or
-/// contract. A necessary condition, not a sufficient one: where it holds, the branch's regex decides. Words compare
-/// ignoring ASCII case (so case-sensitive patterns are covered too), and <c>\s+</c> before a word is the whole run of
-/// white space in front of it, since a word cannot start with white space.
+/// The words every match of a detector branch starts with, read from its pattern, each with its possible spellings:
+/// <c>\bin\s+excess\s+of\b</c> → in, excess, of; <c>\b(?i:law)s?\s+(?i:of)</c> → law or laws, of;
+/// <c>\b(?:this|the)\s+(?:agreement|contract)\s</c> → this or the, agreement or contract. A necessary condition, not a
+/// sufficient one: where it holds, the branch's regex decides. Spellings compare ignoring ASCII case (so case-sensitive
+/// patterns are covered too), and <c>\s+</c> before a word is the whole run of white space in front of it, since a
+/// word cannot start with white space.
 /// </summary>
 public sealed class BranchPrefix
 {
+    const int MaxSpellings = 16;
+
     readonly IReadOnlyList<string[]> _steps;
     readonly bool _trailingSpace;
 
-    BranchPrefix(IReadOnlyList<string[]> steps, bool trailingSpace)
+    BranchPrefix(IReadOnlyList<string[]> steps, bool firstIsWhole, bool trailingSpace)
     {
         _steps = steps;
+        FirstIsWhole = firstIsWhole;
         _trailingSpace = trailingSpace;
     }
 
-    /// <summary>The first word, two characters or more: a match starts where a word of the text starts with it.</summary>
-    public string First => _steps[0][0];
+    /// <summary>The spellings of the first word: a match starts where a word of the text starts with one of them.</summary>
+    public IReadOnlyList<string> First => _steps[0];
 
-    /// <summary>True when white space must follow the first word: the text's word at a match is that word exactly.</summary>
-    public bool FirstIsWhole => _steps.Count > 1 || _trailingSpace;
+    /// <summary>True when the first word ends where the pattern says (<c>\s+</c> or <c>\b</c> follows it): the text's word at a match is one of its spellings exactly.</summary>
+    public bool FirstIsWhole { get; }
 
-    /// <summary>The words in order, alternatives joined by '|', and '_' where white space must follow: "legislation of _".</summary>
+    /// <summary>The words in order, spellings joined by '|', and '_' where white space must follow: "legislation of _".</summary>
     public override string ToString() => string.Join(' ', _steps.Select(s => string.Join('|', s))) + (_trailingSpace ? " _" : "");
 
     /// <summary>True when the text at <paramref name="start"/> has the words the prefix requires.</summary>
-    public bool IsAt(string text, int start)
+    public bool IsAt(string text, int start) => IsAt(text, start, 0);
+
+    bool IsAt(string text, int at, int step)
     {
-        var at = start;
-        for (var s = 0; s < _steps.Count; s++)
+        if (step == _steps.Count)
         {
-            if (s > 0)
-            {
-                var space = Spaces(text, at);
-                if (space == 0)
-                {
-                    return false;
-                }
-                at += space;
-            }
-            var length = MatchedLength(_steps[s], text.AsSpan(at));
-            if (length == 0)
-            {
-                return false;
-            }
-            at += length;
+            return !_trailingSpace || Spaces(text, at) > 0;
         }
-        return !_trailingSpace || Spaces(text, at) > 0;
+        foreach (var spelling in _steps[step])
+        {
+            if (!text.AsSpan(at).StartsWith(spelling, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            var next = at + spelling.Length;
+            if (step + 1 == _steps.Count)
+            {
+                if (IsAt(text, next, step + 1))
+                {
+                    return true;
+                }
+                continue;
+            }
+            var space = Spaces(text, next);
+            if (space > 0 && IsAt(text, next + space, step + 1))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
     /// Reads the prefix of a branch: optional zero-width lookarounds, then <c>\b</c> (or <c>(?i:\b</c>), then words joined
-    /// by <c>\s+</c>, each plain letters or <c>(?i:letters)</c>; a group of plain words <c>(?:a|b)</c> may end it.
-    /// Null when the first word is shorter than two characters, or the branch has a top-level <c>|</c>, an inline
-    /// option, a backreference or <c>\G</c> (which ties a match to where the scan starts).
+    /// by <c>\s+</c>. A word is a sequence of letters, <c>(?i:letters)</c>, groups of plain words <c>(?:a|b)</c>, and a
+    /// letter or such a group made optional by <c>?</c>. Null when the branch does not start that way, or has a
+    /// top-level <c>|</c>, an inline option, a backreference or <c>\G</c> (which ties a match to where the scan starts).
     /// </summary>
     public static BranchPrefix? Of(string branch)
     {
@@ -91,85 +103,86 @@ public sealed class BranchPrefix
         }
         i += 2;
         var steps = new List<string[]>();
+        var firstIsWhole = false;
         var trailingSpace = false;
-        while (Word(branch, i, end) is ({ } word, var next, var whole))
+        while (true)
         {
-            steps.Add([word]);
+            var (spellings, next, whole) = Word(branch, i, end);
+            if (spellings is null)
+            {
+                trailingSpace = steps.Count > 0;
+                break;
+            }
+            steps.Add(spellings);
+            firstIsWhole |= steps.Count == 1 && whole;
             if (!whole || !StartsWith(branch, next, end, @"\s+"))
             {
                 break;
             }
             i = next + 3;
-            if (Word(branch, i, end).Word is null)
-            {
-                if (Alternatives(branch, i, end) is { } words)
-                {
-                    steps.Add(words);
-                }
-                else
-                {
-                    trailingSpace = true;
-                }
-                break;
-            }
         }
-        return steps.Count > 0 && steps[0][0].Length >= 2 ? new BranchPrefix(steps, trailingSpace) : null;
+        return steps.Count > 0 ? new BranchPrefix(steps, firstIsWhole, trailingSpace) : null;
     }
 
     /// <summary>
-    /// Plain letters or digits at <paramref name="i"/>, or a <c>(?i:letters)</c> group; Whole is false when a quantifier
-    /// follows (<c>laws?</c>): the last letter is then dropped and nothing after it is required.
+    /// The spellings of the word at <paramref name="i"/>, where the pattern goes on after it, and whether the word ends
+    /// there (<c>\s+</c>, <c>\s</c> or <c>\b</c> follows). A letter repeated by <c>*</c>, <c>+</c> or <c>{</c> ends the word before it.
     /// </summary>
-    static (string? Word, int Next, bool Whole) Word(string pattern, int i, int end)
+    static (string[]? Spellings, int Next, bool Whole) Word(string pattern, int i, int end)
     {
-        if (StartsWith(pattern, i, end, "(?i:"))
-        {
-            var close = Detector.ClosingParenthesis(pattern, i);
-            var inner = close < 0 || close >= end ? "" : pattern[(i + 4)..close];
-            return inner.Length > 0 && inner.All(char.IsAsciiLetterOrDigit) && !IsQuantifier(pattern, close + 1)
-                ? (inner, close + 1, true)
-                : (null, i, false);
-        }
+        List<string> spellings = [""];
         var j = i;
-        while (j < end && char.IsAsciiLetterOrDigit(pattern[j]))
+        var stopped = false;
+        while (j < end && !stopped)
         {
-            j++;
-        }
-        if (j < end && IsQuantifier(pattern, j))
-        {
-            return j - 1 > i ? (pattern[i..(j - 1)], j, false) : (null, i, false);
-        }
-        return j > i ? (pattern[i..j], j, true) : (null, i, false);
-    }
-
-    /// <summary>A group of plain words, <c>(?:agreement|contract)</c> or <c>(?i:state|province)</c>, not repeated.</summary>
-    static string[]? Alternatives(string pattern, int i, int end)
-    {
-        if (!StartsWith(pattern, i, end, "(?:", "(?i:"))
-        {
-            return null;
-        }
-        var close = Detector.ClosingParenthesis(pattern, i);
-        if (close < 0 || close >= end || IsQuantifier(pattern, close + 1))
-        {
-            return null;
-        }
-        var open = pattern[i + 2] == ':' ? i + 3 : i + 4;
-        var words = Detector.TopLevelBranches(pattern[open..close]);
-        return words.All(w => w.Length > 0 && w.All(char.IsAsciiLetterOrDigit)) ? [.. words] : null;
-    }
-
-    static int MatchedLength(string[] words, ReadOnlySpan<char> text)
-    {
-        foreach (var word in words)
-        {
-            if (text.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            IReadOnlyList<string> piece;
+            var run = j;
+            while (run < end && char.IsAsciiLetterOrDigit(pattern[run]))
             {
-                return word.Length;
+                run++;
             }
+            if (run > j)
+            {
+                // "laws?": "law" then an optional "s"; "terminat\w*" stops at the backslash.
+                var optional = run < end && pattern[run] == '?';
+                stopped = !optional && run < end && IsQuantifier(pattern, run);
+                var required = optional || stopped ? run - 1 : run;
+                spellings = [.. spellings.Select(s => s + pattern[j..required])];
+                if (optional)
+                {
+                    spellings = [.. spellings.SelectMany(s => new[] { s, s + pattern[run - 1] })];
+                }
+                j = optional ? SkipLazy(pattern, run + 1) : run;
+                continue;
+            }
+            if (!StartsWith(pattern, j, end, "(?:", "(?i:"))
+            {
+                break;
+            }
+            var close = Detector.ClosingParenthesis(pattern, j);
+            var open = pattern[j + 2] == ':' ? j + 3 : j + 4;
+            piece = close < 0 || close >= end ? [] : Detector.TopLevelBranches(pattern[open..close]);
+            var groupOptional = close + 1 < end && pattern[close + 1] == '?';
+            if (piece.Count == 0 || piece.Any(w => w.Length == 0 || !w.All(char.IsAsciiLetterOrDigit))
+                || (!groupOptional && IsQuantifier(pattern, close + 1))
+                || spellings.Count * (piece.Count + (groupOptional ? 1 : 0)) > MaxSpellings)
+            {
+                break;
+            }
+            spellings = [.. spellings.SelectMany(s => piece.Select(w => s + w).Concat(groupOptional ? [s] : []))];
+            j = groupOptional ? SkipLazy(pattern, close + 2) : close + 1;
         }
-        return 0;
+        if (spellings.Any(s => s.Length == 0))
+        {
+            return (null, i, false);
+        }
+        // White space or a word boundary after it ends the word in the text too ("\s*" or "\s?" may not be there).
+        var whole = !stopped && (StartsWith(pattern, j, end, @"\s+", @"\b") || (StartsWith(pattern, j, end, @"\s") && !IsQuantifier(pattern, j + 2)));
+        return ([.. spellings.Distinct()], j, whole);
     }
+
+    // "??" is the lazy "?": the same spellings.
+    static int SkipLazy(string pattern, int i) => i < pattern.Length && pattern[i] == '?' ? i + 1 : i;
 
     static int Spaces(string text, int at)
     {

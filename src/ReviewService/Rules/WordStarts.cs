@@ -74,25 +74,40 @@ public sealed class WordStarts
     }
 
     /// <summary>
-    /// Whether <see cref="Next"/> can look a prefix up: its first word has four characters or more, or is a whole word
-    /// (white space follows it), so that the words it can start are those with the same first four characters or that word alone.
+    /// Whether <see cref="Next"/> can look a prefix up: each spelling of its first word has four characters or more,
+    /// or the word is whole, so that the text's words it can start are those with the same first four characters, or that spelling alone.
     /// </summary>
-    public static bool CanFind(BranchPrefix prefix) => prefix.First.Length >= KeyChars || prefix.FirstIsWhole;
+    public static bool CanFind(BranchPrefix prefix) => prefix.FirstIsWhole || prefix.First.All(s => s.Length >= KeyChars);
 
     /// <summary>The first word start at or after <paramref name="from"/> where the text has the words of <paramref name="prefix"/>; -1 when there is none.</summary>
     public int Next(BranchPrefix prefix, int from)
     {
-        var bucket = Bucket(Key(prefix.First, 0));
-        var starts = _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]);
-        var i = starts.BinarySearch(from);
-        for (i = i < 0 ? ~i : i; i < starts.Length; i++)
+        // Spellings can share a bucket (govern, governs): each bucket is searched once.
+        Span<int> buckets = stackalloc int[prefix.First.Count];
+        var count = 0;
+        foreach (var spelling in prefix.First)
         {
-            if (prefix.IsAt(_text, starts[i]))
+            var bucket = Bucket(Key(spelling, 0));
+            if (!buckets[..count].Contains(bucket))
             {
-                return starts[i];
+                buckets[count++] = bucket;
             }
         }
-        return -1;
+        var found = -1;
+        foreach (var bucket in buckets[..count])
+        {
+            var starts = _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]);
+            var i = starts.BinarySearch(from);
+            for (i = i < 0 ? ~i : i; i < starts.Length && (found < 0 || starts[i] < found); i++)
+            {
+                if (prefix.IsAt(_text, starts[i]))
+                {
+                    found = starts[i];
+                    break;
+                }
+            }
+        }
+        return found;
     }
 
     /// <summary>Writes the position of the first character of each run of ASCII letters and digits; returns how many.</summary>
