@@ -38,6 +38,28 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         return best;
     }
 
+    /// <summary>
+    /// Whether the detector matches anywhere, asked before any <see cref="Next"/>: the branches are tried in turn and the
+    /// first that matches answers, leaving the rest for <see cref="Next"/> to find if it is called. Only for a detector
+    /// whose every match has a prefix word (<see cref="Detector.MatchesAreNeverEmpty"/>): then a branch's match means
+    /// the alternation finds a non-empty match too.
+    /// </summary>
+    public bool Any()
+    {
+        if (_position != 0 || !detector.MatchesAreNeverEmpty)
+        {
+            throw new InvalidOperationException("Any() answers only before the scan starts, for a detector whose matches are never empty.");
+        }
+        for (var b = 0; b < _next.Length; b++)
+        {
+            if ((_next[b] ??= Find(b)).Success)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The branch's leftmost match at or after the current position.</summary>
     Match Find(int branch)
     {

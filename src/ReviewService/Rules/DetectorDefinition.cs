@@ -43,7 +43,9 @@ public sealed partial class Detector
         HasValue = Regex.GetGroupNames().Contains("value");
         var branches = TopLevelBranches(pattern).SelectMany(LeadingGroupDistributed).ToList();
         Branches = branches.Count > 1 ? [.. branches.Select(b => new Regex(b, options, MatchTimeout))] : [Regex];
-        Prefixes = [.. branches.Select(BranchPrefix.Of).Select(p => p is not null && WordStarts.CanFind(p) ? p : null)];
+        var prefixes = branches.Select(BranchPrefix.Of).ToList();
+        MatchesAreNeverEmpty = prefixes.All(p => p is not null);
+        Prefixes = [.. prefixes.Select(p => p is not null && WordStarts.CanFind(p) ? p : null)];
         Anchored = [.. branches.Zip(Prefixes, (b, p) => p is null ? null : new Regex(@"\G(?:" + b + ")", options, MatchTimeout))];
     }
 
@@ -58,6 +60,8 @@ public sealed partial class Detector
     /// <summary>For each branch with a prefix, the branch anchored where the match attempt starts (<c>\G</c>).</summary>
     public IReadOnlyList<Regex?> Anchored { get; }
     public bool HasValue { get; }
+    /// <summary>True when every branch starts with a word (<see cref="BranchPrefix"/>), so no match is empty.</summary>
+    public bool MatchesAreNeverEmpty { get; }
 
     /// <summary>
     /// Splits a pattern at the <c>|</c> characters outside any group or character class. Returns the pattern alone

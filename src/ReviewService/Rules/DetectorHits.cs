@@ -81,12 +81,35 @@ public sealed class DetectorHits
         readonly List<string> _values = [];
         readonly DetectorCursor _cursor = new(detector, text, words.Value);
         bool _done;
+        bool _started;
+        bool _exists;
         DetectorMatches? _complete;
 
         public bool TimedOut { get; private set; }
 
         public bool HasAny()
         {
+            if (_spans.Count > 0 || _exists)
+            {
+                return true;
+            }
+            if (!_done && !_started && detector.MatchesAreNeverEmpty)
+            {
+                // Existence needs one branch's match, not the leftmost of all: the rest wait for Spans, if it comes.
+                _started = true;
+                try
+                {
+                    _exists = _cursor.Any();
+                    _done = !_exists;
+                    return _exists;
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    TimedOut = true;
+                    _done = true;
+                    return false;
+                }
+            }
             while (_spans.Count == 0 && Advance())
             {
             }
@@ -128,6 +151,7 @@ public sealed class DetectorHits
             {
                 return false;
             }
+            _started = true;
             try
             {
                 while (true)

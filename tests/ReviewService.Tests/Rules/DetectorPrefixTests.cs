@@ -68,6 +68,13 @@ public sealed class DetectorPrefixTests
         Assert.Equal(found, WordStarts.CanFind(BranchPrefix.Of(branch)!));
 
     [Theory]
+    [InlineData(@"\bab|\bcd(?:e|f)?", true)]
+    [InlineData(@"\bab|%", false)]
+    [InlineData(@"\bab|cd", false)]
+    public void MatchesAreNeverEmptyWhenEveryBranchStartsWithAWord(string pattern, bool neverEmpty) =>
+        Assert.Equal(neverEmpty, new Detector(new DetectorDefinition { Name = "d", Pattern = pattern }).MatchesAreNeverEmpty);
+
+    [Theory]
     [InlineData(@"\bnot\s+exceed|\bup\s+to|\bexceed\w*", "It may NOT\texceed ten, up to five, exceeding nothing; up\u00a0to it. not exceed_x")]
     [InlineData(@"\b(?:this|the)\s+(?:agreement|contract)\s+shall\b|\bterm\s+of\s+(?:this|the)\s+agreement", "The Agreement shall; the\r\n contract shall. Term of this agreement; the agreements shall")]
     [InlineData(@"\bexclusive(?<!\bnon-?\s?exclusive)\b|\bsole\s+(?:and\s+exclusive\s+)?supplier", "non-exclusive, exclusive, Non exclusive, sole and exclusive supplier, sole supplier, exclusives")]
@@ -99,7 +106,14 @@ public sealed class DetectorPrefixTests
             Assert.NotNull(words);
             foreach (var detector in policy.Detectors.Values)
             {
-                Assert.Equal(RegexMatches(detector, text), CursorMatches(detector, text, words));
+                var expected = RegexMatches(detector, text);
+                Assert.Equal(expected, CursorMatches(detector, text, words));
+
+                // Has answers from the first branch that matches; the scan after it still finds every match in order.
+                var hits = new DetectorHits(text, policy.Detectors);
+                Assert.Equal(expected.Count > 0, hits.Has(detector.Name));
+                Assert.Equal(expected.Take(DetectorHits.MaxMatches).Select(m => (m.Item1, m.Item1 + m.Item2)),
+                    hits.Matches(detector.Name).Spans.Select(s => (s.Start, s.End)));
             }
         }
     }
