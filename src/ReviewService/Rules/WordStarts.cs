@@ -46,25 +46,25 @@ public sealed class WordStarts
         var buckets = ArrayPool<ushort>.Shared.Rent(text.Length / 2 + 1);
         try
         {
-            var counts = new int[(1 << Bits) + 1];
+            // A counting sort by bucket: after it, bucket b holds positions[offsets[b]..offsets[b + 1]], in text order.
+            var offsets = new int[(1 << Bits) + 2];
             var n = FindStarts(text, starts);
             for (var w = 0; w < n; w++)
             {
                 var bucket = Bucket(Key(text, starts[w]));
                 buckets[w] = bucket;
-                counts[bucket + 1]++;
+                offsets[bucket + 2]++;
             }
-            for (var b = 1; b < counts.Length; b++)
+            for (var b = 2; b < offsets.Length; b++)
             {
-                counts[b] += counts[b - 1];
+                offsets[b] += offsets[b - 1];
             }
             var positions = new int[n];
-            var fill = counts[..^1];
             for (var w = 0; w < n; w++)
             {
-                positions[fill[buckets[w]]++] = starts[w];
+                positions[offsets[buckets[w] + 1]++] = starts[w];
             }
-            return new WordStarts(text, counts, positions);
+            return new WordStarts(text, offsets, positions);
         }
         finally
         {
