@@ -11,6 +11,8 @@ namespace ReviewService.Rules;
 public sealed class DetectorCursor(Detector detector, string text, WordStarts? words = null)
 {
     readonly Match?[] _next = new Match?[detector.Branches.Count];
+    readonly int[]?[] _starts = new int[]?[detector.Branches.Count];
+    readonly int[] _tried = new int[detector.Branches.Count];
     int _position;
 
     /// <summary>The next match at or after the end of the previous one; null when there is none.</summary>
@@ -67,14 +69,23 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         {
             return detector.Branches[branch].Match(text, _position);
         }
-        for (var start = words.Next(prefix, _position); start >= 0; start = words.Next(prefix, start + 1))
+        // The places where the branch's words are, found once; each later search goes on from where the last one stopped.
+        var starts = _starts[branch] ??= words.Find(prefix);
+        var i = _tried[branch];
+        while (i < starts.Length && starts[i] < _position)
         {
-            var match = detector.Anchored[branch]!.Match(text, start);
+            i++;
+        }
+        for (; i < starts.Length; i++)
+        {
+            var match = detector.Anchored[branch]!.Match(text, starts[i]);
             if (match.Success)
             {
+                _tried[branch] = i;
                 return match;
             }
         }
+        _tried[branch] = i;
         return Match.Empty;
     }
 }

@@ -74,13 +74,13 @@ public sealed class WordStarts
     }
 
     /// <summary>
-    /// Whether <see cref="Next"/> can look a prefix up: each spelling of its first word has four characters or more,
+    /// Whether <see cref="Find"/> can look a prefix up: each spelling of its first word has four characters or more,
     /// or the word is whole, so that the text's words it can start are those with the same first four characters, or that spelling alone.
     /// </summary>
     public static bool CanFind(BranchPrefix prefix) => prefix.FirstIsWhole || prefix.First.All(s => s.Length >= KeyChars);
 
-    /// <summary>The first word start at or after <paramref name="from"/> where the text has the words of <paramref name="prefix"/>; -1 when there is none.</summary>
-    public int Next(BranchPrefix prefix, int from)
+    /// <summary>Every word start, in text order, where the text has the words of <paramref name="prefix"/>.</summary>
+    public int[] Find(BranchPrefix prefix)
     {
         // Spellings can share a bucket (govern, governs): each bucket is searched once.
         Span<int> buckets = stackalloc int[prefix.First.Count];
@@ -93,21 +93,22 @@ public sealed class WordStarts
                 buckets[count++] = bucket;
             }
         }
-        var found = -1;
+        var found = new List<int>();
         foreach (var bucket in buckets[..count])
         {
-            var starts = _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]);
-            var i = starts.BinarySearch(from);
-            for (i = i < 0 ? ~i : i; i < starts.Length && (found < 0 || starts[i] < found); i++)
+            foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
             {
-                if (prefix.IsAt(_text, starts[i]))
+                if (prefix.IsAt(_text, start))
                 {
-                    found = starts[i];
-                    break;
+                    found.Add(start);
                 }
             }
         }
-        return found;
+        if (count > 1)
+        {
+            found.Sort();
+        }
+        return [.. found];
     }
 
     /// <summary>Writes the position of the first character of each run of ASCII letters and digits; returns how many.</summary>
