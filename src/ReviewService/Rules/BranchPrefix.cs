@@ -13,11 +13,14 @@ public sealed class BranchPrefix
     const int MaxSpellings = 16;
 
     readonly IReadOnlyList<string[]> _steps;
+    // For each step, the index of the first step after the optional phrase it opens ("(?:the\s+)?"), or 0.
+    readonly IReadOnlyList<int> _skipTo;
     readonly bool _trailingSpace;
 
-    BranchPrefix(IReadOnlyList<string[]> steps, bool firstIsWhole, bool trailingSpace)
+    BranchPrefix(IReadOnlyList<string[]> steps, IReadOnlyList<int> skipTo, bool firstIsWhole, bool trailingSpace)
     {
         _steps = steps;
+        _skipTo = skipTo;
         FirstIsWhole = firstIsWhole;
         _trailingSpace = trailingSpace;
     }
@@ -28,8 +31,20 @@ public sealed class BranchPrefix
     /// <summary>True when the first word ends where the pattern says (<c>\s+</c> or <c>\b</c> follows it): the text's word at a match is one of its spellings exactly.</summary>
     public bool FirstIsWhole { get; }
 
-    /// <summary>The words in order, spellings joined by '|', and '_' where white space must follow: "legislation of _".</summary>
-    public override string ToString() => string.Join(' ', _steps.Select(s => string.Join('|', s))) + (_trailingSpace ? " _" : "");
+    /// <summary>The words in order, spellings joined by '|', optional phrases in brackets, and '_' where white space must follow: "of [the] expiration|termination".</summary>
+    public override string ToString()
+    {
+        var words = _steps.Select(s => string.Join('|', s)).ToList();
+        for (var s = 0; s < _steps.Count; s++)
+        {
+            if (_skipTo[s] > 0)
+            {
+                words[s] = "[" + words[s];
+                words[_skipTo[s] - 1] += "]";
+            }
+        }
+        return string.Join(' ', words) + (_trailingSpace ? " _" : "");
+    }
 
     /// <summary>True when the text at <paramref name="start"/> has the words the prefix requires.</summary>
     public bool IsAt(string text, int start) => IsAt(text, start, 0);
@@ -39,6 +54,11 @@ public sealed class BranchPrefix
         if (step == _steps.Count)
         {
             return !_trailingSpace || Spaces(text, at) > 0;
+        }
+        // An optional phrase may be absent: the next word then starts here.
+        if (_skipTo[step] > 0 && IsAt(text, at, _skipTo[step]))
+        {
+            return true;
         }
         foreach (var spelling in _steps[step])
         {
@@ -103,17 +123,31 @@ public sealed class BranchPrefix
         }
         i += 2;
         var steps = new List<string[]>();
+        var skipTo = new List<int>();
         var firstIsWhole = false;
         var trailingSpace = false;
         while (true)
         {
+            // After white space: optional phrases, "(?:the\s+)?", each a run of words that white space follows.
+            var required = steps.Count;
+            while (steps.Count > 0 && OptionalPhrase(branch, i, end) is ({ } phrase, var after))
+            {
+                skipTo.Add(steps.Count + phrase.Count);
+                skipTo.AddRange(Enumerable.Repeat(0, phrase.Count - 1));
+                steps.AddRange(phrase);
+                i = after;
+            }
             var (spellings, next, whole) = Word(branch, i, end);
             if (spellings is null)
             {
+                // Optional phrases at the end require nothing.
+                steps.RemoveRange(required, steps.Count - required);
+                skipTo.RemoveRange(required, skipTo.Count - required);
                 trailingSpace = steps.Count > 0;
                 break;
             }
             steps.Add(spellings);
+            skipTo.Add(0);
             firstIsWhole |= steps.Count == 1 && whole;
             if (!whole || !StartsWith(branch, next, end, @"\s+"))
             {
@@ -121,7 +155,37 @@ public sealed class BranchPrefix
             }
             i = next + 3;
         }
-        return steps.Count > 0 ? new BranchPrefix(steps, firstIsWhole, trailingSpace) : null;
+        return steps.Count > 0 ? new BranchPrefix(steps, skipTo, firstIsWhole, trailingSpace) : null;
+    }
+
+    /// <summary>
+    /// <c>(?:the\s+)?</c> or <c>(?:directly\s+or\s+indirectly\s+)?</c> at <paramref name="i"/>: its words, each followed by
+    /// <c>\s+</c>, and where the pattern goes on after the <c>?</c>.
+    /// </summary>
+    static (List<string[]>? Words, int Next) OptionalPhrase(string pattern, int i, int end)
+    {
+        if (!StartsWith(pattern, i, end, "(?:"))
+        {
+            return (null, i);
+        }
+        var close = Detector.ClosingParenthesis(pattern, i);
+        if (close < 0 || close + 1 >= end || pattern[close + 1] != '?')
+        {
+            return (null, i);
+        }
+        var inner = pattern[(i + 3)..close];
+        var words = new List<string[]>();
+        for (var j = 0; j < inner.Length;)
+        {
+            var (spellings, next, whole) = Word(inner, j, inner.Length);
+            if (spellings is null || !whole || !StartsWith(inner, next, inner.Length, @"\s+"))
+            {
+                return (null, i);
+            }
+            words.Add(spellings);
+            j = next + 3;
+        }
+        return words.Count > 0 ? (words, SkipLazy(pattern, close + 2)) : (null, i);
     }
 
     /// <summary>

@@ -31,6 +31,11 @@ public sealed class DetectorPrefixTests
     [InlineData(@"\bconsent\w*", "consent")]
     [InlineData(@"\bcontrols+", "control")]
     [InlineData(@"\bx\s+y", "x y")]
+    [InlineData(@"\bof\s+(?:the\s+)?(?:expiration|termination)", "of [the] expiration|termination")]
+    [InlineData(@"\bnot\s+(?:to\s+)?(?:directly\s+or\s+indirectly\s+)?compete", "not [to] [directly or indirectly] compete")]
+    [InlineData(@"\bof\s+(?:the\s+)?\w+", "of _")]
+    [InlineData(@"\bof\s+(?:the\s+)*state", "of _")]
+    [InlineData(@"\bof\s+(?:the\s*)?state", "of _")]
     public void APrefixIsTheWordsEveryMatchStartsWith(string branch, string words)
     {
         var prefix = BranchPrefix.Of(branch);
@@ -83,6 +88,7 @@ public sealed class DetectorPrefixTests
     [InlineData(@"\bany\s+other\s+(?:\w+\s+)?(?:party|person)\b(?<=\bnot\b[^.]{0,60})|\bnot\s+to\s+(?:renew|extend)", "Not with any other party. any other person is fine. not to renew; not to extend it; not tO RENEW")]
     [InlineData(@"\bin\s+excess\s+of\b|\bexcess\s+(?:\w+\s+)?(?:volume|usage)", "in excess of; In  excess  of; in_excess of; excess usage; excess data volume; in excessive")]
     [InlineData(@"\bkelvin\b|\bssoft\b", "Kelvin, \u212Aelvin and \u017Fsoft")]
+    [InlineData(@"\bof\s+(?:the\s+)?(?:expiration|termination)|\bnot\s+(?:to\s+)?(?:directly\s+or\s+indirectly\s+)?compete", "of the expiration, of  termination, OF THE\ttermination, of thexpiration; not compete, not to directly or indirectly compete, not directly compete, not to to compete")]
     [InlineData(@"\b(?i:law)s?\s+(?i:of)\s+(?<value>[A-Z]\w+)|\bfees?\b(?=\s+\w+)|\bassign(?:ed|able|s)?\b", "LAWS OF Texas, law of ohio, Laws  Of Utah; outlaws of Kansas; fees apply, a fee; fees. assigns, reassigned, assignable, assignment")]
     public void BranchesTriedAtTheirWordsFindWhatTheAlternationFinds(string pattern, string text)
     {
