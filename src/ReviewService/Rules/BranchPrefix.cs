@@ -17,8 +17,9 @@ public sealed class BranchPrefix
     readonly IReadOnlyList<int> _skipTo;
     readonly bool _trailingSpace;
 
-    BranchPrefix(IReadOnlyList<string[]> steps, IReadOnlyList<int> skipTo, bool firstIsWhole, bool trailingSpace)
+    BranchPrefix(IReadOnlyList<string[]> steps, IReadOnlyList<int> skipTo, bool firstIsWhole, bool trailingSpace, PrecedingWord? before)
     {
+        Before = before;
         _steps = steps;
         _skipTo = skipTo;
         FirstIsWhole = firstIsWhole;
@@ -27,6 +28,9 @@ public sealed class BranchPrefix
 
     /// <summary>The spellings of the first word: a match starts where a word of the text starts with one of them.</summary>
     public IReadOnlyList<string> First => _steps[0];
+
+    /// <summary>A word the lookbehind right after the first word requires in the same sentence, or null.</summary>
+    public PrecedingWord? Before { get; }
 
     /// <summary>True when the first word ends where the pattern says (<c>\s+</c> or <c>\b</c> follows it): the text's word at a match is one of its spellings exactly.</summary>
     public bool FirstIsWhole { get; }
@@ -43,7 +47,7 @@ public sealed class BranchPrefix
                 words[_skipTo[s] - 1] += "]";
             }
         }
-        return string.Join(' ', words) + (_trailingSpace ? " _" : "");
+        return string.Join(' ', words) + (_trailingSpace ? " _" : "") + (Before is null ? "" : $" after {Before}");
     }
 
     /// <summary>True when the text at <paramref name="start"/> has the words the prefix requires.</summary>
@@ -126,6 +130,7 @@ public sealed class BranchPrefix
         var skipTo = new List<int>();
         var firstIsWhole = false;
         var trailingSpace = false;
+        PrecedingWord? before = null;
         while (true)
         {
             // After white space: optional phrases, "(?:the\s+)?", each a run of words that white space follows.
@@ -149,13 +154,25 @@ public sealed class BranchPrefix
             steps.Add(spellings);
             skipTo.Add(0);
             firstIsWhole |= steps.Count == 1 && whole;
+            before ??= steps.Count == 1 ? Lookbehind(branch, StartsWith(branch, next, end, @"\b") ? next + 2 : next, end) : null;
             if (!whole || !StartsWith(branch, next, end, @"\s+"))
             {
                 break;
             }
             i = next + 3;
         }
-        return steps.Count > 0 ? new BranchPrefix(steps, skipTo, firstIsWhole, trailingSpace) : null;
+        return steps.Count > 0 ? new BranchPrefix(steps, skipTo, firstIsWhole, trailingSpace, before) : null;
+    }
+
+    /// <summary>The condition of a lookbehind at <paramref name="i"/>, <c>(?&lt;=...)</c> not repeated, or null.</summary>
+    static PrecedingWord? Lookbehind(string pattern, int i, int end)
+    {
+        if (!StartsWith(pattern, i, end, "(?<="))
+        {
+            return null;
+        }
+        var close = Detector.ClosingParenthesis(pattern, i);
+        return close < 0 || close >= end || IsQuantifier(pattern, close + 1) ? null : PrecedingWord.Of(pattern[(i + 4)..close]);
     }
 
     /// <summary>
@@ -192,7 +209,7 @@ public sealed class BranchPrefix
     /// The spellings of the word at <paramref name="i"/>, where the pattern goes on after it, and whether the word ends
     /// there (<c>\s+</c>, <c>\s</c> or <c>\b</c> follows). A letter repeated by <c>*</c>, <c>+</c> or <c>{</c> ends the word before it.
     /// </summary>
-    static (string[]? Spellings, int Next, bool Whole) Word(string pattern, int i, int end)
+    internal static (string[]? Spellings, int Next, bool Whole) Word(string pattern, int i, int end)
     {
         List<string> spellings = [""];
         var j = i;
@@ -241,9 +258,13 @@ public sealed class BranchPrefix
             return (null, i, false);
         }
         // White space or a word boundary after it ends the word in the text too ("\s*" or "\s?" may not be there).
-        var whole = !stopped && (StartsWith(pattern, j, end, @"\s+", @"\b") || (StartsWith(pattern, j, end, @"\s") && !IsQuantifier(pattern, j + 2)));
+        var whole = !stopped && EndsWord(pattern, j, end);
         return ([.. spellings.Distinct()], j, whole);
     }
+
+    /// <summary>True when the pattern at <paramref name="j"/> requires white space or a word boundary, so a word before it ends there.</summary>
+    internal static bool EndsWord(string pattern, int j, int end) =>
+        StartsWith(pattern, j, end, @"\s+", @"\b") || (StartsWith(pattern, j, end, @"\s") && !IsQuantifier(pattern, j + 2));
 
     // "??" is the lazy "?": the same spellings.
     static int SkipLazy(string pattern, int i) => i < pattern.Length && pattern[i] == '?' ? i + 1 : i;
@@ -258,7 +279,7 @@ public sealed class BranchPrefix
         return n;
     }
 
-    static bool IsQuantifier(string pattern, int i) => i < pattern.Length && pattern[i] is '?' or '*' or '+' or '{';
+    internal static bool IsQuantifier(string pattern, int i) => i < pattern.Length && pattern[i] is '?' or '*' or '+' or '{';
 
     static bool StartsWith(string pattern, int i, int end, params ReadOnlySpan<string> any)
     {

@@ -98,7 +98,7 @@ public sealed class WordStarts
         {
             foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
             {
-                if (prefix.IsAt(_text, start))
+                if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + prefix.First.Max(s => s.Length))))
                 {
                     found.Add(start);
                 }
@@ -109,6 +109,32 @@ public sealed class WordStarts
             found.Sort();
         }
         return [.. found];
+    }
+
+    /// <summary>
+    /// Whether a word with one of the spellings starts after the last full stop before <paramref name="start"/> and
+    /// before <paramref name="limit"/> (the lookbehind's match may begin inside the first word, never after it ends).
+    /// </summary>
+    bool IsBefore(PrecedingWord before, int start, int limit)
+    {
+        var from = _text.AsSpan(0, start).LastIndexOf('.') + 1;
+        foreach (var words in before.Alternatives)
+        {
+            foreach (var spelling in words.First)
+            {
+                var bucket = Bucket(Key(spelling, 0));
+                var starts = _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]);
+                var i = starts.BinarySearch(from);
+                for (i = i < 0 ? ~i : i; i < starts.Length && starts[i] < limit; i++)
+                {
+                    if (words.IsAt(_text, starts[i]))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>Writes the position of the first character of each run of ASCII letters and digits; returns how many.</summary>

@@ -73,6 +73,27 @@ public sealed class DetectorPrefixTests
         Assert.Equal(found, WordStarts.CanFind(BranchPrefix.Of(branch)!));
 
     [Theory]
+    [InlineData(@"\b(?:except|not)\b[^.]{0,250}\bconfidential", "except | not")]
+    [InlineData(@"\b(?:in\s+no\s+event|neither|no)\b[^.;]{0,200}?\bliab", "in no event | neither | no")]
+    [InlineData(@"\bassign\w*\b[^.]{0,150}\b(?:null\s+and\s+)?void", "assign")]
+    [InlineData(@"\b(?:shall|agrees?\s+(?:that\s+)?)\s+not[- ]\w+", "shall | agree|agrees _")]
+    [InlineData(@"\b(?:prices?|terms)\b[^.]{0,120}(?=x)(?<value>[A-Za-z'’]+)", "price|prices | terms")]
+    public void ALookbehindThatCannotCrossAFullStopNamesTheWordsItStartsWith(string lookbehind, string words) =>
+        Assert.Equal(words, PrecedingWord.Of(lookbehind)?.ToString());
+
+    [Theory]
+    [InlineData(@"\b(?:except|not)\b.{0,250}\bconfidential")]
+    [InlineData(@"\b(?:except|not)\b[^;]{0,250}\bconfidential")]
+    [InlineData(@"\b(?:except|not)\b\S*\bconfidential")]
+    [InlineData(@"\b(?:except|not)\b\.\s+confidential")]
+    [InlineData(@"\b(?:except|not)\b[+-/]confidential")]
+    [InlineData(@"\b(?:except|not)[^.]{0,250}\bconfidential")]
+    [InlineData(@"\b(?:except|no)?\s+confidential")]
+    [InlineData(@"[^.]{0,250}\bconfidential")]
+    public void ALookbehindThatMightCrossAFullStopOrHasNoLeadingWordsGivesNoCondition(string lookbehind) =>
+        Assert.Null(PrecedingWord.Of(lookbehind));
+
+    [Theory]
     [InlineData(@"\bab|\bcd(?:e|f)?", true)]
     [InlineData(@"\bab|%", false)]
     [InlineData(@"\bab|cd", false)]
@@ -88,6 +109,8 @@ public sealed class DetectorPrefixTests
     [InlineData(@"\bany\s+other\s+(?:\w+\s+)?(?:party|person)\b(?<=\bnot\b[^.]{0,60})|\bnot\s+to\s+(?:renew|extend)", "Not with any other party. any other person is fine. not to renew; not to extend it; not tO RENEW")]
     [InlineData(@"\bin\s+excess\s+of\b|\bexcess\s+(?:\w+\s+)?(?:volume|usage)", "in excess of; In  excess  of; in_excess of; excess usage; excess data volume; in excessive")]
     [InlineData(@"\bkelvin\b|\bssoft\b", "Kelvin, \u212Aelvin and \u017Fsoft")]
+    [InlineData(@"\bconfidential(?<=\b(?:except|not)\b[^.]{0,40}\bconfidential)|\bnoticed?\b(?<=\bnotice\w*)", "Except as set out. Confidential data; except for CONFIDENTIAL data, NOT\nany confidential data, not x confidentiality; a notice was noticed.")]
+    [InlineData(@"\bliab(?:le|ility)\b(?<=\b(?:in\s+no\s+event|neither|no)\b[^.]{0,30}?\bliab(?:le|ility))", "In no event liable. In no  event is it liable; neither party is liable for liability.\nno liability. Not liable")]
     [InlineData(@"\bof\s+(?:the\s+)?(?:expiration|termination)|\bnot\s+(?:to\s+)?(?:directly\s+or\s+indirectly\s+)?compete", "of the expiration, of  termination, OF THE\ttermination, of thexpiration; not compete, not to directly or indirectly compete, not directly compete, not to to compete")]
     [InlineData(@"\b(?i:law)s?\s+(?i:of)\s+(?<value>[A-Z]\w+)|\bfees?\b(?=\s+\w+)|\bassign(?:ed|able|s)?\b", "LAWS OF Texas, law of ohio, Laws  Of Utah; outlaws of Kansas; fees apply, a fee; fees. assigns, reassigned, assignable, assignment")]
     public void BranchesTriedAtTheirWordsFindWhatTheAlternationFinds(string pattern, string text)
