@@ -43,6 +43,10 @@ public sealed partial class Detector
         HasValue = Regex.GetGroupNames().Contains("value");
         var branches = TopLevelBranches(pattern).SelectMany(LeadingGroupDistributed).ToList();
         Branches = branches.Count > 1 ? [.. branches.Select(b => new Regex(b, options, MatchTimeout))] : [Regex];
+        var prefixes = branches.Select(BranchPrefix.Of).ToList();
+        MatchesAreNeverEmpty = prefixes.All(p => p is not null);
+        Prefixes = [.. prefixes.Select(p => p is not null && WordStarts.CanFind(p) ? p : null)];
+        Anchored = [.. branches.Zip(Prefixes, (b, p) => p is null ? null : new Regex(@"\G(?:" + b + ")", options, MatchTimeout))];
     }
 
     public DetectorDefinition Definition { get; }
@@ -51,7 +55,13 @@ public sealed partial class Detector
     public Regex Regex { get; }
     /// <summary>What the scan runs: the top-level branches of the pattern, or the pattern itself.</summary>
     public IReadOnlyList<Regex> Branches { get; }
+    /// <summary>For each branch, the words its matches start with, or null when the pattern does not say.</summary>
+    public IReadOnlyList<BranchPrefix?> Prefixes { get; }
+    /// <summary>For each branch with a prefix, the branch anchored where the match attempt starts (<c>\G</c>).</summary>
+    public IReadOnlyList<Regex?> Anchored { get; }
     public bool HasValue { get; }
+    /// <summary>True when every branch starts with a word (<see cref="BranchPrefix"/>), so no match is empty.</summary>
+    public bool MatchesAreNeverEmpty { get; }
 
     /// <summary>
     /// Splits a pattern at the <c>|</c> characters outside any group or character class. Returns the pattern alone
@@ -96,7 +106,7 @@ public sealed partial class Detector
         return alternatives.Count > 1 ? [.. alternatives.Select(a => prefix + a + rest)] : [branch];
     }
 
-    static int ClosingParenthesis(string pattern, int open) =>
+    internal static int ClosingParenthesis(string pattern, int open) =>
         Structure(pattern, open).Where(t => t.Token == ')' && t.Depth == 0).Select(t => t.Index).DefaultIfEmpty(-1).First();
 
     /// <summary>
@@ -139,39 +149,9 @@ public sealed partial class Detector
         }
     }
 
+    internal static bool HasInlineOptionOrBackreference(string pattern) => InlineOptionOrBackreference().IsMatch(pattern);
+
     // "(?i)" or "(?-i)" not followed by ':' changes the options of everything after it; \1 or \k<name> refers back.
     [GeneratedRegex(@"\(\?[imnsx-]+\)|\\[1-9]|\\k<")]
     private static partial Regex InlineOptionOrBackreference();
-}
-
-/// <summary>A detector's matches in one text, in order: the leftmost match of any branch, as a single alternation finds them.</summary>
-public sealed class DetectorCursor(Detector detector, string text)
-{
-    readonly Match?[] _next = new Match?[detector.Branches.Count];
-    int _position;
-
-    /// <summary>The next match at or after the end of the previous one; null when there is none.</summary>
-    public Match? Next()
-    {
-        Match? best = null;
-        for (var b = 0; b < _next.Length; b++)
-        {
-            var m = _next[b];
-            if (m is null || (m.Success && m.Index < _position))
-            {
-                m = _next[b] = detector.Branches[b].Match(text, _position);
-            }
-            if (m.Success && (best is null || m.Index < best.Index))
-            {
-                best = m;
-            }
-        }
-        if (best is null)
-        {
-            _position = text.Length + 1;
-            return null;
-        }
-        _position = best.Index + Math.Max(best.Length, 1);
-        return best;
-    }
 }

@@ -10,7 +10,8 @@ public sealed record DetectorMatches(IReadOnlyList<Evidence> Spans, IReadOnlyLis
 /// <c>doc.Has("x")</c>, <c>doc.Count("x")</c>, <c>doc.Near("x", "y", 300)</c>.
 /// Detectors run lazily, the first time a rule asks for them, and only as far as the question needs:
 /// <c>Has</c> stops at the first match, <see cref="Spans"/> where its caller stops; <c>Count</c>, <c>Near</c> and
-/// <see cref="Matches"/> scan the whole text (once).
+/// <see cref="Matches"/> scan the whole text (once). The first detector to run indexes where the text's words start
+/// (<see cref="WordStarts"/>); every branch with leading words is then tried only there.
 /// </summary>
 public sealed class DetectorHits
 {
@@ -20,11 +21,13 @@ public sealed class DetectorHits
     readonly string _text;
     readonly IReadOnlyDictionary<string, Detector> _detectors;
     readonly Dictionary<string, Scan> _scans = new(StringComparer.Ordinal);
+    readonly Lazy<WordStarts?> _words;
 
     public DetectorHits(string text, IReadOnlyDictionary<string, Detector> detectors)
     {
         _text = text;
         _detectors = detectors;
+        _words = new(() => WordStarts.Of(text), LazyThreadSafetyMode.None);
     }
 
     public bool Has(string detector) => Get(detector).HasAny();
@@ -66,24 +69,47 @@ public sealed class DetectorHits
         {
             throw new ArgumentException($"Unknown detector '{detector}'.", nameof(detector));
         }
-        scan = new Scan(d, _text);
+        scan = new Scan(d, _text, _words);
         _scans[detector] = scan;
         return scan;
     }
 
     /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
-    sealed class Scan(Detector detector, string text)
+    sealed class Scan(Detector detector, string text, Lazy<WordStarts?> words)
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
-        readonly DetectorCursor _cursor = new(detector, text);
+        readonly DetectorCursor _cursor = new(detector, text, words.Value);
         bool _done;
+        bool _started;
+        bool _exists;
         DetectorMatches? _complete;
 
         public bool TimedOut { get; private set; }
 
         public bool HasAny()
         {
+            if (_spans.Count > 0 || _exists)
+            {
+                return true;
+            }
+            if (!_done && !_started && detector.MatchesAreNeverEmpty)
+            {
+                // Existence needs one branch's match, not the leftmost of all: the rest wait for Spans, if it comes.
+                _started = true;
+                try
+                {
+                    _exists = _cursor.Any();
+                    _done = !_exists;
+                    return _exists;
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    TimedOut = true;
+                    _done = true;
+                    return false;
+                }
+            }
             while (_spans.Count == 0 && Advance())
             {
             }
@@ -125,6 +151,7 @@ public sealed class DetectorHits
             {
                 return false;
             }
+            _started = true;
             try
             {
                 while (true)

@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+
+namespace ReviewService.Rules;
+
+/// <summary>
+/// A detector's matches in one text, in order: the leftmost match of any branch, as a single alternation finds them.
+/// Given the text's <see cref="WordStarts"/>, a branch with a <see cref="BranchPrefix"/> is tried only where its words
+/// are, anchored there: a match cannot start anywhere else, and at a given start the anchored branch backtracks exactly
+/// as the branch does (it sees the same text, before the start too), so the first start that matches is the leftmost match.
+/// </summary>
+public sealed class DetectorCursor(Detector detector, string text, WordStarts? words = null)
+{
+    readonly Match?[] _next = new Match?[detector.Branches.Count];
+    readonly int[]?[] _starts = new int[]?[detector.Branches.Count];
+    readonly int[] _tried = new int[detector.Branches.Count];
+    int _position;
+
+    /// <summary>The next match at or after the end of the previous one; null when there is none.</summary>
+    public Match? Next()
+    {
+        Match? best = null;
+        for (var b = 0; b < _next.Length; b++)
+        {
+            var m = _next[b];
+            if (m is null || (m.Success && m.Index < _position))
+            {
+                m = _next[b] = Find(b);
+            }
+            if (m.Success && (best is null || m.Index < best.Index))
+            {
+                best = m;
+            }
+        }
+        if (best is null)
+        {
+            _position = text.Length + 1;
+            return null;
+        }
+        _position = best.Index + Math.Max(best.Length, 1);
+        return best;
+    }
+
+    /// <summary>
+    /// Whether the detector matches anywhere, asked before any <see cref="Next"/>: the branches are tried in turn and the
+    /// first that matches answers, leaving the rest for <see cref="Next"/> to find if it is called. Only for a detector
+    /// whose every match has a prefix word (<see cref="Detector.MatchesAreNeverEmpty"/>): then a branch's match means
+    /// the alternation finds a non-empty match too.
+    /// </summary>
+    public bool Any()
+    {
+        if (_position != 0 || !detector.MatchesAreNeverEmpty)
+        {
+            throw new InvalidOperationException("Any() answers only before the scan starts, for a detector whose matches are never empty.");
+        }
+        for (var b = 0; b < _next.Length; b++)
+        {
+            if ((_next[b] ??= Find(b)).Success)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The branch's leftmost match at or after the current position.</summary>
+    Match Find(int branch)
+    {
+        if (words is null || detector.Prefixes[branch] is not { } prefix)
+        {
+            return detector.Branches[branch].Match(text, _position);
+        }
+        // The places where the branch's words are, found once; each later search goes on from where the last one stopped.
+        var starts = _starts[branch] ??= words.Find(prefix);
+        var i = _tried[branch];
+        while (i < starts.Length && starts[i] < _position)
+        {
+            i++;
+        }
+        for (; i < starts.Length; i++)
+        {
+            var match = detector.Anchored[branch]!.Match(text, starts[i]);
+            if (match.Success)
+            {
+                _tried[branch] = i;
+                return match;
+            }
+        }
+        _tried[branch] = i;
+        return Match.Empty;
+    }
+}

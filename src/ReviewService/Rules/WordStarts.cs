@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ReviewService.Rules;
+
+/// <summary>
+/// Where the words of a text start, by their first four characters: the one pass over a text that all detectors share.
+/// A word here is a run of ASCII letters and digits, so wherever .NET's <c>\b</c> stands before an ASCII letter or digit,
+/// a word starts here too (an underscore or a non-ASCII letter in front only adds starts). A branch whose matches begin
+/// with known words (<see cref="BranchPrefix"/>) is then tried only at the starts of those words.
+/// </summary>
+public sealed class WordStarts
+{
+    // Characters that .NET's case-insensitive matching takes for an ASCII letter: KELVIN SIGN (k), LONG S (s),
+    // CAPITAL I WITH DOT ABOVE and DOTLESS I (i). A text holding one gets no index: its branches scan as written.
+    static readonly SearchValues<char> AsciiLookalikes = SearchValues.Create("\u212A\u017F\u0130\u0131");
+
+    const int KeyChars = 4;
+    const int Bits = 12;
+
+    // 1–10 for a digit, 11–36 for a letter of either case, 0 for anything else.
+    static readonly byte[] Codes = [.. Enumerable.Range(0, 128).Select(c => (byte)(
+        char.IsAsciiDigit((char)c) ? c - '0' + 1 : char.IsAsciiLetter((char)c) ? (c | 0x20) - 'a' + 11 : 0))];
+
+    readonly string _text;
+    readonly int[] _offsets;
+    readonly int[] _positions;
+
+    WordStarts(string text, int[] offsets, int[] positions)
+    {
+        _text = text;
+        _offsets = offsets;
+        _positions = positions;
+    }
+
+    /// <summary>The index of <paramref name="text"/>; null when it holds a character that could match an ASCII letter case-insensitively.</summary>
+    public static WordStarts? Of(string text)
+    {
+        if (text.AsSpan().ContainsAny(AsciiLookalikes))
+        {
+            return null;
+        }
+        var starts = ArrayPool<int>.Shared.Rent(text.Length / 2 + 1);
+        var buckets = ArrayPool<ushort>.Shared.Rent(text.Length / 2 + 1);
+        try
+        {
+            // A counting sort by bucket: after it, bucket b holds positions[offsets[b]..offsets[b + 1]], in text order.
+            var offsets = new int[(1 << Bits) + 2];
+            var n = FindStarts(text, starts);
+            for (var w = 0; w < n; w++)
+            {
+                var bucket = Bucket(Key(text, starts[w]));
+                buckets[w] = bucket;
+                offsets[bucket + 2]++;
+            }
+            for (var b = 2; b < offsets.Length; b++)
+            {
+                offsets[b] += offsets[b - 1];
+            }
+            var positions = new int[n];
+            for (var w = 0; w < n; w++)
+            {
+                positions[offsets[buckets[w] + 1]++] = starts[w];
+            }
+            return new WordStarts(text, offsets, positions);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<ushort>.Shared.Return(buckets);
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="Find"/> can look a prefix up: each spelling of its first word has four characters or more,
+    /// or the word is whole, so that the text's words it can start are those with the same first four characters, or that spelling alone.
+    /// </summary>
+    public static bool CanFind(BranchPrefix prefix) => prefix.FirstIsWhole || prefix.First.All(s => s.Length >= KeyChars);
+
+    /// <summary>Every word start, in text order, where the text has the words of <paramref name="prefix"/>.</summary>
+    public int[] Find(BranchPrefix prefix)
+    {
+        // Spellings can share a bucket (govern, governs): each bucket is searched once.
+        Span<int> buckets = stackalloc int[prefix.First.Count];
+        var count = 0;
+        foreach (var spelling in prefix.First)
+        {
+            var bucket = Bucket(Key(spelling, 0));
+            if (!buckets[..count].Contains(bucket))
+            {
+                buckets[count++] = bucket;
+            }
+        }
+        var found = new List<int>();
+        foreach (var bucket in buckets[..count])
+        {
+            foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
+            {
+                if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + prefix.First.Max(s => s.Length))))
+                {
+                    found.Add(start);
+                }
+            }
+        }
+        if (count > 1)
+        {
+            found.Sort();
+        }
+        return [.. found];
+    }
+
+    /// <summary>
+    /// Whether a word with one of the spellings starts after the last full stop before <paramref name="start"/> and
+    /// before <paramref name="limit"/> (the lookbehind's match may begin inside the first word, never after it ends).
+    /// </summary>
+    bool IsBefore(PrecedingWord before, int start, int limit)
+    {
+        var from = _text.AsSpan(0, start).LastIndexOf('.') + 1;
+        foreach (var words in before.Alternatives)
+        {
+            foreach (var spelling in words.First)
+            {
+                var bucket = Bucket(Key(spelling, 0));
+                var starts = _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]);
+                var i = starts.BinarySearch(from);
+                for (i = i < 0 ? ~i : i; i < starts.Length && starts[i] < limit; i++)
+                {
+                    if (words.IsAt(_text, starts[i]))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Writes the position of the first character of each run of ASCII letters and digits; returns how many.</summary>
+    static int FindStarts(string text, int[] starts)
+    {
+        var n = 0;
+        var i = 0;
+        var previous = 0u;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Sixteen characters at a time: a bit per letter or digit; a run starts at a set bit whose left neighbour is clear.
+            var chars = MemoryMarshal.Cast<char, ushort>(text.AsSpan());
+            for (; i + Vector256<ushort>.Count <= chars.Length; i += Vector256<ushort>.Count)
+            {
+                var block = Vector256.Create(chars.Slice(i, Vector256<ushort>.Count));
+                var digit = Vector256.LessThan(block - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
+                var letter = Vector256.LessThan((block | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
+                var alphanumeric = (digit | letter).ExtractMostSignificantBits();
+                var first = alphanumeric & ~((alphanumeric << 1) | previous);
+                previous = alphanumeric >> (Vector256<ushort>.Count - 1);
+                for (; first != 0; first &= first - 1)
+                {
+                    starts[n++] = i + BitOperations.TrailingZeroCount(first);
+                }
+            }
+        }
+        for (; i < text.Length; i++)
+        {
+            var current = Code(text[i]) != 0 ? 1u : 0u;
+            if (current > previous)
+            {
+                starts[n++] = i;
+            }
+            previous = current;
+        }
+        return n;
+    }
+
+    /// <summary>The codes of a word's first four characters (fewer when it is shorter), six bits each.</summary>
+    static int Key(string text, int start)
+    {
+        var key = 0;
+        for (var k = 0; k < KeyChars && start + k < text.Length; k++)
+        {
+            var code = Code(text[start + k]);
+            if (code == 0)
+            {
+                break;
+            }
+            key |= code << (6 * k);
+        }
+        return key;
+    }
+
+    static int Code(char c) => c < 128 ? Codes[c] : 0;
+
+    static ushort Bucket(int key) => (ushort)((uint)key * 2654435761u >> (32 - Bits));
+}
