@@ -95,22 +95,40 @@ public sealed class WordStarts
                 buckets[count++] = bucket;
             }
         }
-        var found = new List<int>();
+        var size = 0;
         foreach (var bucket in buckets[..count])
         {
-            foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
+            size += _offsets[bucket + 1] - _offsets[bucket];
+        }
+        if (size == 0)
+        {
+            return [];
+        }
+        var longest = prefix.First.Max(s => s.Length);
+        var found = ArrayPool<int>.Shared.Rent(size);
+        try
+        {
+            var n = 0;
+            foreach (var bucket in buckets[..count])
             {
-                if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + prefix.First.Max(s => s.Length))))
+                foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
                 {
-                    found.Add(start);
+                    if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + longest)))
+                    {
+                        found[n++] = start;
+                    }
                 }
             }
+            if (count > 1)
+            {
+                found.AsSpan(0, n).Sort();
+            }
+            return found.AsSpan(0, n).ToArray();
         }
-        if (count > 1)
+        finally
         {
-            found.Sort();
+            ArrayPool<int>.Shared.Return(found);
         }
-        return [.. found];
     }
 
     /// <summary>
