@@ -42,16 +42,17 @@ public sealed class WordStarts
         {
             return null;
         }
+        var codes = ArrayPool<byte>.Shared.Rent(text.Length + KeyChars);
         var starts = ArrayPool<int>.Shared.Rent(text.Length / 2 + 1);
         var buckets = ArrayPool<ushort>.Shared.Rent(text.Length / 2 + 1);
         try
         {
             // A counting sort by bucket: after it, bucket b holds positions[offsets[b]..offsets[b + 1]], in text order.
             var offsets = new int[(1 << Bits) + 2];
-            var n = FindStarts(text, starts);
+            var n = FindStarts(text, codes, starts);
             for (var w = 0; w < n; w++)
             {
-                var bucket = Bucket(Key(text, starts[w]));
+                var bucket = Bucket(Key(codes, starts[w]));
                 buckets[w] = bucket;
                 offsets[bucket + 2]++;
             }
@@ -68,6 +69,7 @@ public sealed class WordStarts
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(codes);
             ArrayPool<int>.Shared.Return(starts);
             ArrayPool<ushort>.Shared.Return(buckets);
         }
@@ -93,22 +95,40 @@ public sealed class WordStarts
                 buckets[count++] = bucket;
             }
         }
-        var found = new List<int>();
+        var size = 0;
         foreach (var bucket in buckets[..count])
         {
-            foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
+            size += _offsets[bucket + 1] - _offsets[bucket];
+        }
+        if (size == 0)
+        {
+            return [];
+        }
+        var longest = prefix.First.Max(s => s.Length);
+        var found = ArrayPool<int>.Shared.Rent(size);
+        try
+        {
+            var n = 0;
+            foreach (var bucket in buckets[..count])
             {
-                if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + prefix.First.Max(s => s.Length))))
+                foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
                 {
-                    found.Add(start);
+                    if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + longest)))
+                    {
+                        found[n++] = start;
+                    }
                 }
             }
+            if (count > 1)
+            {
+                found.AsSpan(0, n).Sort();
+            }
+            return found.AsSpan(0, n).ToArray();
         }
-        if (count > 1)
+        finally
         {
-            found.Sort();
+            ArrayPool<int>.Shared.Return(found);
         }
-        return [.. found];
     }
 
     /// <summary>
@@ -137,24 +157,28 @@ public sealed class WordStarts
         return false;
     }
 
-    /// <summary>Writes the position of the first character of each run of ASCII letters and digits; returns how many.</summary>
-    static int FindStarts(string text, int[] starts)
+    /// <summary>
+    /// Writes each character's code (<see cref="Code"/>) and the position of the first character of each run of ASCII
+    /// letters and digits; returns how many runs. The codes go on with <see cref="KeyChars"/> zeros past the text.
+    /// </summary>
+    static int FindStarts(string text, byte[] codes, int[] starts)
     {
         var n = 0;
         var i = 0;
         var previous = 0u;
         if (Vector256.IsHardwareAccelerated)
         {
-            // Sixteen characters at a time: a bit per letter or digit; a run starts at a set bit whose left neighbour is clear.
+            // Thirty-two characters at a time: their codes, and a bit per letter or digit; a run starts at a set bit whose left neighbour is clear.
             var chars = MemoryMarshal.Cast<char, ushort>(text.AsSpan());
-            for (; i + Vector256<ushort>.Count <= chars.Length; i += Vector256<ushort>.Count)
+            for (; i + 2 * Vector256<ushort>.Count <= chars.Length; i += 2 * Vector256<ushort>.Count)
             {
-                var block = Vector256.Create(chars.Slice(i, Vector256<ushort>.Count));
-                var digit = Vector256.LessThan(block - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
-                var letter = Vector256.LessThan((block | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
-                var alphanumeric = (digit | letter).ExtractMostSignificantBits();
+                var block = Vector256.Narrow(
+                    Codes256(Vector256.Create(chars.Slice(i, Vector256<ushort>.Count))),
+                    Codes256(Vector256.Create(chars.Slice(i + Vector256<ushort>.Count, Vector256<ushort>.Count))));
+                block.CopyTo(codes.AsSpan(i));
+                var alphanumeric = (~Vector256.Equals(block, Vector256<byte>.Zero)).ExtractMostSignificantBits();
                 var first = alphanumeric & ~((alphanumeric << 1) | previous);
-                previous = alphanumeric >> (Vector256<ushort>.Count - 1);
+                previous = alphanumeric >> (Vector256<byte>.Count - 1);
                 for (; first != 0; first &= first - 1)
                 {
                     starts[n++] = i + BitOperations.TrailingZeroCount(first);
@@ -163,14 +187,36 @@ public sealed class WordStarts
         }
         for (; i < text.Length; i++)
         {
-            var current = Code(text[i]) != 0 ? 1u : 0u;
+            codes[i] = (byte)Code(text[i]);
+            var current = codes[i] != 0 ? 1u : 0u;
             if (current > previous)
             {
                 starts[n++] = i;
             }
             previous = current;
         }
+        codes.AsSpan(text.Length, KeyChars).Clear();
         return n;
+    }
+
+    /// <summary><see cref="Code"/> of sixteen characters at once.</summary>
+    static Vector256<ushort> Codes256(Vector256<ushort> chars)
+    {
+        var digit = Vector256.LessThan(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
+        var folded = chars | Vector256.Create((ushort)0x20);
+        var letter = Vector256.LessThan(folded - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
+        return ((chars - Vector256.Create((ushort)('0' - 1))) & digit) | ((folded - Vector256.Create((ushort)('a' - 11))) & letter);
+    }
+
+    /// <summary>The key of the word starting at <paramref name="start"/>, from the text's codes: the same as <see cref="Key(string, int)"/>.</summary>
+    static int Key(byte[] codes, int start)
+    {
+        int c0 = codes[start], c1 = codes[start + 1], c2 = codes[start + 2], c3 = codes[start + 3];
+        // 1 while the word goes on (a code is 1 to 36), 0 from its first non-letter on.
+        var on1 = (c1 + 63) >> 6;
+        var on2 = on1 & ((c2 + 63) >> 6);
+        var on3 = on2 & ((c3 + 63) >> 6);
+        return c0 | (c1 * on1) << 6 | (c2 * on2) << 12 | (c3 * on3) << 18;
     }
 
     /// <summary>The codes of a word's first four characters (fewer when it is shorter), six bits each.</summary>
