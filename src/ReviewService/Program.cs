@@ -16,7 +16,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddTelemetry();           // traces and metrics for every stage
 builder.AddProblems();            // every error is problem+json
-builder.AddApiKeyAuthentication(); // X-Api-Key → roles
+builder.AddCredentials();         // API keys and OIDC bearer tokens → roles; the access table (Auth/Access.cs)
 builder.AddPolicies();            // rules/<policy>/: detectors, RulesEngine workflows, decision table
 builder.AddIngestion();           // JSON or multipart → validated Submission
 builder.AddExtraction();          // text, HTML, PDF, DOCX → ExtractedDocument with offsets

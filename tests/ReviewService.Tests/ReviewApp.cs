@@ -14,6 +14,16 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
     public const string AnalystKey = "test-analyst-key";
     public const string ReviewerKey = "test-reviewer-key";
     public const string Reviewer2Key = "test-reviewer2-key";
+    public const string Analyst2Key = "test-analyst2-key";
+    public const string OperatorKey = "test-operator-key";
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>One credential per role, and a second analyst and reviewer: name, key, roles.</summary>
+    public static readonly IReadOnlyList<(string Name, string Key, string Role)> Keys =
+    [
+        ("analyst-1", AnalystKey, "analyst"), ("reviewer-1", ReviewerKey, "reviewer"), ("reviewer-2", Reviewer2Key, "reviewer"),
+        ("analyst-2", Analyst2Key, "analyst"), ("operator-1", OperatorKey, "operator"), ("admin-1", AdminKey, "admin"),
+    ];
 
     readonly Dictionary<string, string?> _settings;
 
@@ -31,15 +41,12 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Reviews", $"Data Source={DatabasePath}");
-        builder.UseSetting("Auth:ApiKeys:0:Name", "analyst-1");
-        builder.UseSetting("Auth:ApiKeys:0:KeySha256", Sha256(AnalystKey));
-        builder.UseSetting("Auth:ApiKeys:0:Roles:0", "analyst");
-        builder.UseSetting("Auth:ApiKeys:1:Name", "reviewer-1");
-        builder.UseSetting("Auth:ApiKeys:1:KeySha256", Sha256(ReviewerKey));
-        builder.UseSetting("Auth:ApiKeys:1:Roles:0", "reviewer");
-        builder.UseSetting("Auth:ApiKeys:2:Name", "reviewer-2");
-        builder.UseSetting("Auth:ApiKeys:2:KeySha256", Sha256(Reviewer2Key));
-        builder.UseSetting("Auth:ApiKeys:2:Roles:0", "reviewer");
+        foreach (var (i, (name, key, role)) in Keys.Index())
+        {
+            builder.UseSetting($"Auth:ApiKeys:{i}:Name", name);
+            builder.UseSetting($"Auth:ApiKeys:{i}:KeySha256", Sha256(key));
+            builder.UseSetting($"Auth:ApiKeys:{i}:Roles:0", role);
+        }
         builder.UseSetting("Processing:PollSeconds", "0.2");
         foreach (var (key, value) in _settings)
         {
