@@ -11,6 +11,8 @@ public enum FailureKind
     Conflict,
     Unauthorized,
     Forbidden,
+    TooManyRequests,
+    Busy,
 }
 
 /// <summary>

@@ -48,6 +48,11 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
             builder.UseSetting($"Auth:ApiKeys:{i}:Roles:0", role);
         }
         builder.UseSetting("Processing:PollSeconds", "0.2");
+        // Tests poll and submit faster than any person: production rate limits would throttle them (LimitsTests sets its own).
+        foreach (var limit in new[] { "RequestsPerMinute", "SubmissionsPerMinute", "AnonymousPerMinute" })
+        {
+            builder.UseSetting($"RateLimits:{limit}", "1000000");
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
