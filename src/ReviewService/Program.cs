@@ -41,6 +41,7 @@ app.MapAccount();
 app.MapReviews();
 app.MapQueue();
 app.MapPolicies();
+app.MapApiKeys();
 app.MapApiDocs();
 
 app.Run();

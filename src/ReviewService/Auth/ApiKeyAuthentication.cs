@@ -4,34 +4,40 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using ReviewService.Storage;
 
 namespace ReviewService.Auth;
 
 /// <summary>Authenticates <c>X-Api-Key</c> by comparing its SHA-256 with the configured hashes in constant time.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptionsMonitor<AuthOptions> keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptionsMonitor<AuthOptions> keys, IApiKeyStore issued)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     const string AuthorizationPrefix = "ApiKey ";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>Keys from configuration first (compared in constant time), then the keys admins issued through the API.</summary>
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (PresentedKey(Request) is not { } key)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        var match = keys.CurrentValue.ApiKeys.FirstOrDefault(k => Matches(k.KeySha256, hash));
-        if (match is null)
+        var (name, roles) = keys.CurrentValue.ApiKeys.FirstOrDefault(k => Matches(k.KeySha256, hash)) is { } configured
+            ? (configured.Name, configured.Roles)
+            : await issued.FindActiveAsync(Convert.ToHexStringLower(hash), Context.RequestAborted) is { } record
+                ? (record.Name, record.Roles)
+                : (null, (IReadOnlyList<string>)[]);
+        if (name is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
+            return AuthenticateResult.Fail("Invalid API key.");
         }
-        var claims = new List<Claim> { new(ClaimTypes.Name, match.Name) };
-        claims.AddRange(match.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        var claims = new List<Claim> { new(ClaimTypes.Name, name) };
+        claims.AddRange(roles.Select(r => new Claim(ClaimTypes.Role, r)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     /// <summary><c>X-Api-Key: k</c>, or <c>Authorization: ApiKey k</c> for clients that can only set that header (Prometheus).</summary>

@@ -24,6 +24,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton(dialect);
         builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
         builder.Services.AddSingleton<IQueueStore, SqlQueueStore>();
+        builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         builder.Services.AddHostedService<StorageStartup>();
         return builder;
     }

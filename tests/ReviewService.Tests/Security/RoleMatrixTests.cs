@@ -39,6 +39,10 @@ public sealed class RoleMatrixTests : IDisposable
         // The reviewer released the item above, so resolving it is refused as a conflict: past authorization, into the handler.
         ("POST /v1/queue/{id:guid}/resolve",            "401  403  403  409  403  403"),
         ("GET /v1/stats/agreement",                     "401  403  403  200  200  403"),
+        ("POST /v1/admin/keys/",                        "401  403  403  403  403  201"),
+        ("GET /v1/admin/keys/",                         "401  403  403  403  403  200"),
+        // {id} is a review id here: no such key, so the admin gets past authorization to a 404.
+        ("DELETE /v1/admin/keys/{id:guid}",             "401  403  403  403  403  404"),
     ];
 
     readonly ReviewApp _app = new();
@@ -119,6 +123,10 @@ public sealed class RoleMatrixTests : IDisposable
         {
             request.Content = JsonContent.Create(ReviewRequests.Text(Fixtures.Text("joint-filing-agreement.txt")));
             request.Headers.Add("Prefer", "wait=30");
+        }
+        else if (endpoint == "POST /v1/admin/keys/")
+        {
+            request.Content = JsonContent.Create(new { name = "matrix-key", roles = new[] { "analyst" } });
         }
         else if (endpoint.EndsWith("/resolve", StringComparison.Ordinal))
         {
