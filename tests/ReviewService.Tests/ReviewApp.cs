@@ -77,7 +77,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         return client;
     }
 
-    static string Sha256(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+    public static string Sha256(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 }
 
 /// <summary>Requests and reads shared by the integration tests.</summary>

@@ -30,9 +30,9 @@ public sealed class ApiKeysTests : IDisposable
         Assert.Contains("team-a-intake", listed, StringComparison.Ordinal);
         Assert.Contains("\"source\":\"configuration\"", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(key, listed, StringComparison.Ordinal);
-        Assert.DoesNotContain(Sha256(key), listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(ReviewApp.Sha256(key), listed, StringComparison.Ordinal);
         Assert.DoesNotContain(StoredValues(), v => v.Contains(key[4..], StringComparison.Ordinal));
-        Assert.Contains(Sha256(key), StoredValues());
+        Assert.Contains(ReviewApp.Sha256(key), StoredValues());
 
         var id = issued.GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/admin/keys/{id}")).StatusCode);
@@ -83,6 +83,4 @@ public sealed class ApiKeysTests : IDisposable
         }
         return values;
     }
-
-    static string Sha256(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 }
