@@ -10,6 +10,7 @@ public static class AccountApi
     public static RouteHandlerBuilder MapAccount(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/me", Get).WithTags("Account").WithSummary("The signed-in API key's name and roles");
 
+    /// <summary>Roles as each identity names them: <c>ClaimTypes.Role</c> for API keys, the issuer's claim (<c>roles</c>) for tokens.</summary>
     public static Account Get(ClaimsPrincipal user) =>
-        new(user.Identity?.Name ?? "", [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order()]);
+        new(user.Identity?.Name ?? "", [.. user.Identities.SelectMany(i => i.FindAll(i.RoleClaimType)).Select(c => c.Value).Distinct().Order()]);
 }

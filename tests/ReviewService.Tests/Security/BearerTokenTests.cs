@@ -56,6 +56,7 @@ public sealed class BearerTokenTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await Client(Token("carol", ["reviewer"])).GetAsync($"/v1/reviews/{id}")).StatusCode);
         var me = await (await alice.GetAsync("/v1/me")).JsonAsync();
         Assert.Equal("alice", me.GetProperty("name").GetString());
+        Assert.Equal(["analyst"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]
