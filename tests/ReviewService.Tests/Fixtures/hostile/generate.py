@@ -338,7 +338,7 @@ body('json-invalid-base64', submission(document=b'{"fileName": "a.pdf", "content
      'contentBase64 that is not base64', 400, 'base64')
 body('json-unknown-policy', submission(policy='"no-such-policy"'), 'a policy that does not exist', 400, 'Unknown policy')
 body('json-policy-path-traversal', submission(policy='"../../../../etc/passwd"'), 'a policy name that walks out of the rules folder', 400, 'Unknown policy')
-body('json-policy-huge', [['{"policy": "', 1], ['p', 1_000_000], ['", "document": {"fileName": "a.txt", "contentType": "text/plain", "text": "x"}}', 1]], 'a 1 MB policy name', 400, 'policy')
+body('json-policy-huge', [['{"policy": "', 1], ['p', 1_000_000], ['", "document": {"fileName": "a.txt", "contentType": "text/plain", "text": "x"}}', 1]], 'a 1 MB policy name (it must not be echoed back)', 400, '100 characters')
 body('json-file-name-huge', submission(document=b'{"fileName": "%s.txt", "contentType": "text/plain", "text": "x"}' % (b'a' * 100_000)),
      'a 100,000-character file name', 400, '255')
 body('json-content-type-huge', submission(document=b'{"fileName": "a.txt", "contentType": "text/plain; %s", "text": "x"}' % (b'x=y; ' * 20_000)),
@@ -357,9 +357,9 @@ body('http-text-xml', b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "fil
      'application/json', content_type='text/xml')
 body('http-no-content-type', submission(), 'a JSON body with no Content-Type header', 415, 'application/json', content_type=None)
 body('http-garbage-content-type', submission(), 'a Content-Type that is not a media type', 415, 'application/json', content_type='}{;;=;')
-body('http-form-urlencoded', b'policy=contract-review&document=governed+by+the+laws+of+Ohio', 'an HTML form post, not multipart', 400, "'file'",
+body('http-form-urlencoded', b'policy=contract-review&document=governed+by+the+laws+of+Ohio', 'an HTML form post, not multipart', 415, 'multipart/form-data',
      content_type='application/x-www-form-urlencoded')
-body('http-form-urlencoded-flood', b'&'.join(b'k%d=v' % i for i in range(10_000)), '10,000 form fields', 400, 'limit', content_type='application/x-www-form-urlencoded')
+body('http-form-urlencoded-flood', b'&'.join(b'k%d=v' % i for i in range(10_000)), '10,000 form fields', 415, 'multipart/form-data', content_type='application/x-www-form-urlencoded')
 
 CRLF = b'\r\n'
 
@@ -386,7 +386,7 @@ body('multipart-no-disposition', POLICY + b'--B' + CRLF + b'Content-Type: text/p
      'a part with no Content-Disposition header', 400, 'multipart', content_type=multipart)
 body('multipart-empty-file-name', POLICY + part(b'file', SENTENCE, b'', b'text/plain') + END, 'the file part has filename=""', 400, "'file'", content_type=multipart)
 body('multipart-file-without-type', POLICY + part(b'file', SENTENCE, b'a.txt') + END, 'the file part has no Content-Type', 400, 'content type', content_type=multipart)
-body('multipart-huge-field', [[part(b'policy', b'').decode()[:-2], 1], ['p', 5 << 20], [(CRLF + FILE + END).decode(), 1]], 'a 5 MB policy field (form values are limited to 4 MB)', 400, 'limit', content_type=multipart)
+body('multipart-huge-field', [[part(b'policy', b'').decode()[:-2], 1], ['p', 5 << 20], [(CRLF + FILE + END).decode(), 1]], 'a 5 MB policy field (it must not be echoed back)', 400, '100 characters', content_type=multipart)
 body('multipart-traversal-binary', POLICY + part(b'file', b'\x7fELF\x02\x01\x01\x00' + b'\x00' * 64, b'../../../../usr/bin/evil', b'text/plain') + END,
      'a binary file part named ../../../../usr/bin/evil', 422, 'text', content_type=multipart)
 add('multipart-pdf-declared-docx', GOOD_PDF, 'a PDF uploaded as a DOCX file part (the part content type lies)', 415, 'a PDF', send='multipart',
