@@ -81,6 +81,22 @@ def qpdf_encrypt(source, *args):
     return data
 
 
+def lzw_bomb(repeats):
+    """LZW codes (PDF EarlyChange 1): clear, 'A', then 258..4094, each one 'A' longer than the last, then the longest repeated."""
+    codes = [256, 65] + list(range(258, 4095)) + [4094] * repeats + [257]
+    bits, count, out, next_index, width = 0, 0, bytearray(), 258, 9
+    for i, code in enumerate(codes):
+        bits, count = (bits << width) | code, count + width
+        while count >= 8:
+            count -= 8
+            out.append((bits >> count) & 0xff)
+        bits &= (1 << count) - 1
+        if i >= 2 and next_index < 4096:
+            next_index += 1
+        width = 12 if next_index + 1 >= 2048 else 11 if next_index + 1 >= 1024 else 10 if next_index + 1 >= 512 else 9
+    return bytes(out + (bytearray([(bits << (8 - count)) & 0xff]) if count else b''))
+
+
 def deflate_bomb(size, chunk=b' ' * (1 << 20)):
     z = zlib.compressobj(9)
     out = [z.compress(chunk) for _ in range(size // len(chunk))]
@@ -126,6 +142,9 @@ add('pdf-length-self-reference', text_pdf(content=b'', contents=b'<< /Length 6 0
 bomb = deflate_bomb(1 << 30)
 add('pdf-deflate-bomb', text_pdf(contents=b'<< /Length %d /Filter /FlateDecode >>\nstream\n' % len(bomb) + bomb + b'\nendstream'),
     'a 1 MB page content stream that inflates to 1 GiB of spaces', 413, 'decompress', **PDF)
+lzw = lzw_bomb(300_000)
+add('pdf-lzw-bomb', text_pdf(contents=b'<< /Length %d /Filter /LZWDecode >>\nstream\n' % len(lzw) + lzw + b'\nendstream'),
+    'a 450 KB /LZWDecode content stream that decodes to 1.1 GB', 413, 'decompress', **PDF)
 add('pdf-deflate-corrupt', text_pdf(content=b'', contents=stream(b'\x78\x9c' + bytes(range(256)) * 4, b'/Filter /FlateDecode ')),
     'a /FlateDecode content stream holding bytes that are not deflate data', 422, 'PDF', **PDF)
 add('pdf-nested-arrays', text_pdf(content=b'', more=[(6, b'[' * 100_000 + b']' * 100_000)]), 'an object of 100,000 nested arrays', 422, 'PDF', **PDF)
