@@ -76,7 +76,9 @@ public sealed class DocumentExtractor(IEnumerable<IFormatExtractor> extractors, 
         }
         if (declaredDocx && !isZip)
         {
-            return Mismatched(type, isPdf ? "a PDF" : "not a zip package");
+            return Mismatched(type, isPdf ? "a PDF"
+                : bytes.StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0]) ? "an OLE compound file: a password-protected DOCX or a legacy .doc (remove the password, or save it as .docx)"
+                : "not a zip package");
         }
         if (!declaredPdf && !declaredDocx && (isPdf || isZip))
         {

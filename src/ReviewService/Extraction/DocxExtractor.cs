@@ -10,6 +10,11 @@ namespace ReviewService.Extraction;
 /// <summary>DOCX through the Open XML SDK: the body's paragraphs, one per line. The package is inspected before it is opened.</summary>
 public sealed class DocxExtractor(ExtractionOptions options) : IFormatExtractor
 {
+    /// <summary>The Open XML SDK loads a part recursively: nesting much deeper overflows the stack, which ends the process.</summary>
+    const int MaxXmlDepth = 512;
+    /// <summary>A Word document has tens to hundreds of parts; the zip directory of a flood of entries costs memory to hold.</summary>
+    const int MaxEntries = 10_000;
+
     public string ContentType => "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
     public IReadOnlyList<string> Extensions { get; } = [".docx"];
 
@@ -28,6 +33,10 @@ public sealed class DocxExtractor(ExtractionOptions options) : IFormatExtractor
                 MaxCharactersInPart = options.MaxDecompressedBytes,
                 AutoSave = false,
             });
+            if (word.MainDocumentPart is { } main && TooDeep(main))
+            {
+                return Invalid($"its document.xml nests elements more than {MaxXmlDepth} deep");
+            }
             var body = word.MainDocumentPart?.Document?.Body;
             if (body is null)
             {
@@ -57,10 +66,15 @@ public sealed class DocxExtractor(ExtractionOptions options) : IFormatExtractor
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            if (zip.Entries.Count > MaxEntries)
+            {
+                return Invalid($"it has {zip.Entries.Count} entries; a Word document has at most a few hundred");
+            }
             long total = 0;
             foreach (var entry in zip.Entries)
             {
-                if (entry.FullName.Contains("..", StringComparison.Ordinal) || entry.FullName.StartsWith('/') || entry.FullName.Contains('\\', StringComparison.Ordinal))
+                if (entry.FullName.Contains("..", StringComparison.Ordinal) || entry.FullName.StartsWith('/') || entry.FullName.Contains('\\', StringComparison.Ordinal)
+                    || entry.FullName is [_, ':', ..])
                 {
                     return Invalid($"it contains an entry with an unsafe path ('{Shorten(entry.FullName)}')");
                 }
@@ -79,6 +93,21 @@ public sealed class DocxExtractor(ExtractionOptions options) : IFormatExtractor
         {
             return Invalid("it is not a zip package");
         }
+    }
+
+    /// <summary>Reads the part once with a flat reader (no DTDs), before the SDK builds its tree.</summary>
+    static bool TooDeep(OpenXmlPart part)
+    {
+        using var reader = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read),
+            new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        while (reader.Read())
+        {
+            if (reader.Depth > MaxXmlDepth)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void AppendParagraph(Paragraph paragraph, StringBuilder text)

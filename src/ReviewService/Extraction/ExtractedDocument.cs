@@ -26,9 +26,11 @@ public interface IFormatExtractor
 public sealed class ExtractionOptions
 {
     public const string Section = "Extraction";
-    /// <summary>A DOCX whose parts decompress beyond this is refused (zip bombs).</summary>
+    /// <summary>A DOCX whose parts, or a PDF whose streams, decompress beyond this is refused (zip and deflate bombs).</summary>
     public long MaxDecompressedBytes { get; set; } = 100 * 1024 * 1024;
     /// <summary>Extracted text longer than this is refused: the rules and reviewers cannot use it.</summary>
     public int MaxTextCharacters { get; set; } = 20_000_000;
     public int MaxPdfPages { get; set; } = 3_000;
+    /// <summary>HTML that takes longer to parse is refused: deeply nested or unclosed tags make the HTML parser quadratic.</summary>
+    public double MaxHtmlParseSeconds { get; set; } = 10;
 }

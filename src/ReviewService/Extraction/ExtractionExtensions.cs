@@ -7,7 +7,7 @@ public static class ExtractionExtensions
     public static WebApplicationBuilder AddExtraction(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section)
-            .Validate(o => o.MaxDecompressedBytes > 0 && o.MaxTextCharacters > 0 && o.MaxPdfPages > 0, "Extraction limits must be positive.")
+            .Validate(o => o.MaxDecompressedBytes > 0 && o.MaxTextCharacters > 0 && o.MaxPdfPages > 0 && o.MaxHtmlParseSeconds > 0, "Extraction limits must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ExtractionOptions>>().Value);
         builder.Services.AddSingleton<IFormatExtractor, PlainTextExtractor>();

@@ -1,11 +1,12 @@
 using System.Text;
 using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
 namespace ReviewService.Extraction;
 
 /// <summary>HTML: the visible text of the body, one line per block element; scripts, styles and the head are dropped.</summary>
-public sealed class HtmlExtractor : IFormatExtractor
+public sealed class HtmlExtractor(ExtractionOptions options) : IFormatExtractor
 {
     static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
         { "script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "math" };
@@ -26,7 +27,18 @@ public sealed class HtmlExtractor : IFormatExtractor
         {
             return failure;
         }
-        var document = new HtmlParser(new HtmlParserOptions { IsScripting = false }).ParseDocument(html!);
+        // The parser is quadratic in unclosed or deeply nested tags (100,000 nested <b> take minutes); it honours cancellation.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.MaxHtmlParseSeconds));
+        IHtmlDocument document;
+        try
+        {
+            document = new HtmlParser(new HtmlParserOptions { IsScripting = false }).ParseDocumentAsync(html!, timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            return Failure.Unprocessable("HTML too complex",
+                $"The HTML could not be parsed within {options.MaxHtmlParseSeconds:0.#} s: it nests elements too deeply or leaves too many tags open. Submit the document as plain text, PDF or DOCX.");
+        }
         var text = new StringBuilder();
         Append(document.Body ?? (INode)document, text);
         return new ExtractedDocument(Tidy(text), "html", [0]);

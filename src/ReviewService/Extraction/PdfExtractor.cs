@@ -18,9 +18,10 @@ public sealed class PdfExtractor(ExtractionOptions options) : IFormatExtractor
         {
             return Corrupt("the file is truncated (no %%EOF marker at its end)");
         }
+        var budget = new InflationBudget(options.MaxDecompressedBytes);
         try
         {
-            using var pdf = PdfDocument.Open(content, new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
+            using var pdf = PdfDocument.Open(content, new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true, FilterProvider = budget });
             if (pdf.NumberOfPages > options.MaxPdfPages)
             {
                 return new Failure(FailureKind.TooLarge, "Too many pages", $"The PDF has {pdf.NumberOfPages} pages; the limit is {options.MaxPdfPages}.");
@@ -40,6 +41,11 @@ public sealed class PdfExtractor(ExtractionOptions options) : IFormatExtractor
                     return new Failure(FailureKind.TooLarge, "Too much text", $"The PDF holds more than {options.MaxTextCharacters} characters of text.");
                 }
             }
+            // Lenient parsing may carry on past a stream it could not decode: the budget still says why.
+            if (budget.Exceeded)
+            {
+                return Bomb();
+            }
             if (pageStarts.Count > 0 && string.IsNullOrWhiteSpace(text.ToString()))
             {
                 return Failure.Unprocessable("No text layer",
@@ -54,9 +60,12 @@ public sealed class PdfExtractor(ExtractionOptions options) : IFormatExtractor
         // PdfPig throws many exception types on malformed files; the file is untrusted, so any of them means "corrupt".
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Corrupt($"it could not be parsed ({e.GetType().Name})");
+            return budget.Exceeded ? Bomb() : Corrupt($"it could not be parsed ({e.GetType().Name})");
         }
     }
+
+    Failure Bomb() => new(FailureKind.TooLarge, "PDF too large when decompressed",
+        $"The PDF's compressed streams decompress to more than {options.MaxDecompressedBytes / (1024 * 1024)} MB, the limit. It may be a decompression bomb; if it is a real document, print it to a new PDF and resubmit.");
 
     static Failure Corrupt(string why) => Failure.Unprocessable("Corrupt PDF", $"The PDF cannot be read: {why}. Export or save it again and resubmit.");
 

@@ -33,6 +33,12 @@ public sealed class SubmissionReader(IValidator<SubmitReviewRequest> validator, 
         {
             return (null, TooLarge("The request body"));
         }
+        catch (IOException e) when (e is not BadHttpRequestException && request.HasFormContentType)
+        {
+            // The multipart reader reports a body that stops before its closing boundary this way, not as InvalidDataException.
+            return (null, new Failure(FailureKind.Invalid, "Malformed multipart body",
+                "The multipart/form-data body ended early: a part or the closing boundary is missing. Send the whole body."));
+        }
         catch (InvalidDataException e)
         {
             // The form reader's limits (body length, header sizes, part count) surface as InvalidDataException.

@@ -6,12 +6,16 @@ namespace ReviewService.Ingestion;
 /// <summary>Checks the shape of a submission; what the bytes contain is the extraction stage's business.</summary>
 public sealed class SubmitReviewValidator : AbstractValidator<SubmitReviewRequest>
 {
+    const int MaxPolicyName = 100;
+
     public SubmitReviewValidator(PolicyCatalog policies)
     {
         RuleFor(r => r.Policy).NotEmpty().WithMessage("Name the policy to review against, e.g. \"contract-review\".");
+        // A policy name is short; a long one is refused before it is echoed back in the "unknown policy" detail.
+        RuleFor(r => r.Policy).MaximumLength(MaxPolicyName).WithMessage($"A policy name has at most {MaxPolicyName} characters, e.g. \"contract-review\".");
         RuleFor(r => r.Policy).Must(p => policies.Find(p) is not null)
             .WithMessage(r => $"Unknown policy '{r.Policy}'. Loaded policies: {string.Join(", ", policies.All.Select(p => p.Name))}.")
-            .When(r => !string.IsNullOrEmpty(r.Policy));
+            .When(r => !string.IsNullOrEmpty(r.Policy) && r.Policy.Length <= MaxPolicyName);
         RuleFor(r => r.Document).NotNull().WithMessage("Add a document: { \"fileName\", \"contentType\", \"text\" or \"contentBase64\" }.");
         RuleFor(r => r.Document!).SetValidator(new DocumentPayloadValidator()).When(r => r.Document is not null);
         RuleFor(r => r.ExternalRef).MaximumLength(200);

@@ -6,7 +6,7 @@ public sealed class ExtractorTests
 {
     static readonly ExtractionOptions Options = new();
     static readonly DocumentExtractor Extractor = new(
-        [new PlainTextExtractor(), new HtmlExtractor(), new PdfExtractor(Options), new DocxExtractor(Options)], Options);
+        [new PlainTextExtractor(), new HtmlExtractor(Options), new PdfExtractor(Options), new DocxExtractor(Options)], Options);
 
     static string Sentence => Fixtures.Squash(Fixtures.Expected.GetProperty("governingLawSentence").GetString()!);
 
