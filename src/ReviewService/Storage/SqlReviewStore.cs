@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using ReviewService.Decisions;
 using ReviewService.Judge;
+using ReviewService.ReviewQueue;
 using ReviewService.Rules;
 
 namespace ReviewService.Storage;
@@ -12,7 +13,8 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
     const string ReviewColumns = """
         id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
         error, submitter, trace_id AS TraceId, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt,
-        request_hash AS RequestHash, degraded_reason AS DegradedReason, llm_usage AS LlmUsage, trace_parent AS TraceParent
+        request_hash AS RequestHash, degraded_reason AS DegradedReason, llm_usage AS LlmUsage, trace_parent AS TraceParent,
+        text_purged_at AS TextPurgedAt
         """;
 
     public string Provider => dialect.Name;
@@ -21,19 +23,22 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
     {
         await dialect.PrepareAsync(ct);
         await using var db = await dialect.OpenAsync(ct);
-        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-        var applied = (await db.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        await using var tx = await db.BeginTransactionAsync(ct);
+        if (dialect.MigrationLockSql is { } migrationLock)
+        {
+            await db.ExecuteAsync(migrationLock, transaction: tx);
+        }
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)", transaction: tx);
+        var applied = (await db.QueryAsync<long>("SELECT version FROM schema_migrations", transaction: tx)).ToHashSet();
         for (var version = 1; version <= dialect.Migrations.Count; version++)
         {
-            if (applied.Contains(version))
+            if (!applied.Contains(version))
             {
-                continue;
+                await db.ExecuteAsync(dialect.Migrations[version - 1], transaction: tx);
+                await db.ExecuteAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)", new { version, now = Now() }, tx);
             }
-            await using var tx = await db.BeginTransactionAsync(ct);
-            await db.ExecuteAsync(dialect.Migrations[version - 1], transaction: tx);
-            await db.ExecuteAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)", new { version, now = Now() }, tx);
-            await tx.CommitAsync(ct);
         }
+        await tx.CommitAsync(ct);
     }
 
     public async Task<bool> IsReachableAsync(CancellationToken ct)
@@ -181,6 +186,9 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         {
             return false;
         }
+        // One line per saved evaluation: the lease condition above makes it at most one per review, and the audit log shows it.
+        await SqlQueueStore.AppendAsync(db, tx, id, new AuditEntry(result.CompletedAt, "system", "evaluated", null, null, null,
+            $"{result.Status.ToWire()}: {result.Decision.Outcome}", $"policy {result.PolicyVersion}"));
         if (result.Queue is { } queued)
         {
             await SqlQueueStore.EnqueueAsync(db, tx, id, queued, result.CompletedAt);
@@ -212,6 +220,35 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
             new { since = since.ToUnixTimeMilliseconds() }) ?? 0;
     }
 
+    public async Task<int> PurgeTextAsync(DateTimeOffset finishedBefore, int limit, CancellationToken ct)
+    {
+        await using var db = await dialect.OpenAsync(ct);
+        var candidates = await db.QueryAsync<string>($"""
+            SELECT id FROM reviews WHERE text_purged_at IS NULL AND {Purgeable} ORDER BY updated_at LIMIT @limit
+            """, new { before = finishedBefore.ToUnixTimeMilliseconds(), limit });
+        var purged = 0;
+        foreach (var id in candidates)
+        {
+            var now = clock.GetUtcNow();
+            await using var tx = await db.BeginTransactionAsync(ct);
+            // Conditional, so instances purging at the same time write one audit line per review between them.
+            var updated = await db.ExecuteAsync($"UPDATE reviews SET text_purged_at = @now WHERE id = @id AND text_purged_at IS NULL AND {Purgeable}",
+                new { id, now = now.ToUnixTimeMilliseconds(), before = finishedBefore.ToUnixTimeMilliseconds() }, tx);
+            if (updated == 1)
+            {
+                await db.ExecuteAsync("UPDATE documents SET text = NULL, content = NULL WHERE review_id = @id", new { id }, tx);
+                await SqlQueueStore.AppendAsync(db, tx, Guid.Parse(id), new AuditEntry(now, "retention", "text-purged", null, null, null, null,
+                    $"document text and file removed; finished before {finishedBefore:O}"));
+                purged++;
+            }
+            await tx.CommitAsync(ct);
+        }
+        return purged;
+    }
+
+    // Finished reviews only: a review still pending or waiting for a reviewer needs its text.
+    const string Purgeable = "status IN ('completed', 'failed') AND updated_at < @before";
+
     public async Task ReleaseAllLeasesAsync(CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
@@ -231,10 +268,11 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         StoredJson.Deserialize<DocumentInfo>(r.Document)!, r.ExternalRef, StoredJson.Deserialize<Dictionary<string, string>>(r.Metadata) ?? [],
         StoredJson.Deserialize<ReviewDecision>(r.Decision), StoredJson.Deserialize<List<CheckFinding>>(r.Findings) ?? [], r.Error, r.Submitter, r.TraceId,
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt),
-        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, StoredJson.Deserialize<LlmUsage>(r.LlmUsage), r.TraceParent);
+        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, StoredJson.Deserialize<LlmUsage>(r.LlmUsage), r.TraceParent,
+        r.TextPurgedAt is { } purged ? DateTimeOffset.FromUnixTimeMilliseconds(purged) : null);
 
     sealed record ReviewRow(
         string Id, string Policy, string PolicyVersion, string Status, string Document, string? ExternalRef, string Metadata,
         string? Decision, string? Findings, string? Error, string? Submitter, string? TraceId, long CreatedAt, long UpdatedAt,
-        long? CompletedAt, string RequestHash, string? DegradedReason, string? LlmUsage, string? TraceParent);
+        long? CompletedAt, string RequestHash, string? DegradedReason, string? LlmUsage, string? TraceParent, long? TextPurgedAt);
 }

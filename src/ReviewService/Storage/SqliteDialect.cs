@@ -136,6 +136,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
         CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
         """,
+        RetentionMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.
