@@ -4,11 +4,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ReviewService.Tests;
 
-/// <summary>The real service over a real SQLite file in a temp folder, with one API key per role.</summary>
+/// <summary>
+/// The real service over a real SQLite file in a temp folder (or, with <c>REVIEWS_TEST_PROVIDER=Postgres</c>, its own PostgreSQL
+/// database: see <see cref="Storage.TestPostgres"/>), with one API key per role.
+/// </summary>
 public sealed class ReviewApp : WebApplicationFactory<Program>
 {
     public const string AnalystKey = "test-analyst-key";
@@ -25,12 +29,24 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>The service's clock, when a test moves time itself (e.g. a <c>FakeTimeProvider</c>); the system clock otherwise.</summary>
+    public TimeProvider? Clock { get; init; }
+
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Reviews", $"Data Source={DatabasePath}");
+        if (Storage.TestPostgres.AppsUsePostgres)
+        {
+            // The same path gives the same database, so a test can start the app again on what it stored.
+            builder.UseSetting("Storage:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:Reviews", Storage.TestPostgres.Database(DatabasePath));
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Reviews", $"Data Source={DatabasePath}");
+        }
         builder.UseSetting("Auth:ApiKeys:0:Name", "analyst-1");
         builder.UseSetting("Auth:ApiKeys:0:KeySha256", Sha256(AnalystKey));
         builder.UseSetting("Auth:ApiKeys:0:Roles:0", "analyst");
@@ -44,6 +60,10 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 
