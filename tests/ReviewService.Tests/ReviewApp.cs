@@ -47,15 +47,10 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         {
             builder.UseSetting("ConnectionStrings:Reviews", $"Data Source={DatabasePath}");
         }
-        builder.UseSetting("Auth:ApiKeys:0:Name", "analyst-1");
-        builder.UseSetting("Auth:ApiKeys:0:KeySha256", Sha256(AnalystKey));
-        builder.UseSetting("Auth:ApiKeys:0:Roles:0", "analyst");
-        builder.UseSetting("Auth:ApiKeys:1:Name", "reviewer-1");
-        builder.UseSetting("Auth:ApiKeys:1:KeySha256", Sha256(ReviewerKey));
-        builder.UseSetting("Auth:ApiKeys:1:Roles:0", "reviewer");
-        builder.UseSetting("Auth:ApiKeys:2:Name", "reviewer-2");
-        builder.UseSetting("Auth:ApiKeys:2:KeySha256", Sha256(Reviewer2Key));
-        builder.UseSetting("Auth:ApiKeys:2:Roles:0", "reviewer");
+        foreach (var (key, value) in KeySettings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.UseSetting("Processing:PollSeconds", "0.2");
         foreach (var (key, value) in _settings)
         {
@@ -66,6 +61,20 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
+
+    /// <summary>The test API keys (one per role) as configuration, for this factory and for service processes.</summary>
+    public static IReadOnlyDictionary<string, string> KeySettings { get; } = new Dictionary<string, string>
+    {
+        ["Auth:ApiKeys:0:Name"] = "analyst-1",
+        ["Auth:ApiKeys:0:KeySha256"] = Sha256(AnalystKey),
+        ["Auth:ApiKeys:0:Roles:0"] = "analyst",
+        ["Auth:ApiKeys:1:Name"] = "reviewer-1",
+        ["Auth:ApiKeys:1:KeySha256"] = Sha256(ReviewerKey),
+        ["Auth:ApiKeys:1:Roles:0"] = "reviewer",
+        ["Auth:ApiKeys:2:Name"] = "reviewer-2",
+        ["Auth:ApiKeys:2:KeySha256"] = Sha256(Reviewer2Key),
+        ["Auth:ApiKeys:2:Roles:0"] = "reviewer",
+    };
 
     public HttpClient Analyst() => WithKey(AnalystKey);
 
