@@ -9,6 +9,7 @@ namespace ReviewService.Tests.Storage;
 /// Two real service processes on one PostgreSQL. One is killed with SIGKILL in the middle of 1,000 submissions and started again:
 /// every accepted submission becomes exactly one review, evaluated exactly once, and idempotency keys hold across instances.
 /// </summary>
+[Trait("Storage", "PostgresOnly")]
 public sealed class TwoInstanceCrashTests(ITestOutputHelper output)
 {
     const int Submissions = 1000;
