@@ -22,7 +22,7 @@ public static class StorageExtensions
             "postgres" => new PostgresDialect(connection ?? ""),
             _ => throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported. Use 'Sqlite' or 'Postgres'."),
         };
-        builder.Services.AddSingleton(dialect);
+        builder.Services.AddSingleton<SqlDialect>(_ => dialect); // a factory, so the container disposes it (PostgreSQL's connection pool)
         builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
         builder.Services.AddSingleton<IQueueStore, SqlQueueStore>();
         builder.Services.AddHostedService<StorageStartup>();
