@@ -71,6 +71,22 @@ public sealed class PostgresConcurrencyTests
         }
     }
 
+    [PostgresFact]
+    public async Task ASubmissionWaitingOnAnInstanceWithoutWorkersIsAnsweredWhenAnotherInstanceFinishesIt()
+    {
+        var database = TestPostgres.NewDatabase();
+        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" });
+        using var worker = new ReviewApp(settings: TestPostgres.Settings(database));
+        _ = worker.Server; // start its workers
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await acceptOnly.Analyst().SubmitAsync(ReviewRequests.Text(Fixtures.Text("contract.txt")), wait: "30");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.NotEqual("pending", (await response.JsonAsync()).GetProperty("status").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"Answered after {clock.Elapsed}, not when the other instance finished.");
+    }
+
     static NewReview NewReview(DateTimeOffset at)
     {
         var text = "This Agreement is governed by the laws of the State of New York.";
