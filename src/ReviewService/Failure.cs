@@ -13,6 +13,8 @@ public enum FailureKind
     Gone,
     Unauthorized,
     Forbidden,
+    TooManyRequests,
+    Busy,
 }
 
 /// <summary>

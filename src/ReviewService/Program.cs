@@ -16,7 +16,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddTelemetry();           // traces and metrics for every stage
 builder.AddProblems();            // every error is problem+json
-builder.AddApiKeyAuthentication(); // X-Api-Key → roles
+builder.AddCredentials();         // API keys and OIDC bearer tokens → roles; the access table (Auth/Access.cs)
+builder.AddRateLimits();          // per-credential request and submission limits, request time limit
 builder.AddPolicies();            // rules/<policy>/: detectors, RulesEngine workflows, decision table
 builder.AddIngestion();           // JSON or multipart → validated Submission
 builder.AddExtraction();          // text, HTML, PDF, DOCX → ExtractedDocument with offsets
@@ -31,6 +32,7 @@ var app = builder.Build();
 app.UseProblems();
 app.UseWebUi();                   // the review UI at /: static files, anonymous, strict CSP
 app.UseAuthentication();
+app.UseRateLimits();
 app.UseAuthorization();
 
 app.MapHealth();
@@ -39,6 +41,7 @@ app.MapAccount();
 app.MapReviews();
 app.MapQueue();
 app.MapPolicies();
+app.MapApiKeys();
 app.MapApiDocs();
 
 app.Run();

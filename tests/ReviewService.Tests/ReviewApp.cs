@@ -18,6 +18,16 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
     public const string AnalystKey = "test-analyst-key";
     public const string ReviewerKey = "test-reviewer-key";
     public const string Reviewer2Key = "test-reviewer2-key";
+    public const string Analyst2Key = "test-analyst2-key";
+    public const string OperatorKey = "test-operator-key";
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>One credential per role, and a second analyst and reviewer: name, key, roles.</summary>
+    public static readonly IReadOnlyList<(string Name, string Key, string Role)> Keys =
+    [
+        ("analyst-1", AnalystKey, "analyst"), ("reviewer-1", ReviewerKey, "reviewer"), ("reviewer-2", Reviewer2Key, "reviewer"),
+        ("analyst-2", Analyst2Key, "analyst"), ("operator-1", OperatorKey, "operator"), ("admin-1", AdminKey, "admin"),
+    ];
 
     readonly Dictionary<string, string?> _settings;
 
@@ -47,7 +57,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         {
             builder.UseSetting("ConnectionStrings:Reviews", $"Data Source={DatabasePath}");
         }
-        foreach (var (key, value) in KeySettings)
+        foreach (var (key, value) in CommonSettings)
         {
             builder.UseSetting(key, value);
         }
@@ -62,19 +72,25 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>The test API keys (one per role) as configuration, for this factory and for service processes.</summary>
-    public static IReadOnlyDictionary<string, string> KeySettings { get; } = new Dictionary<string, string>
+    /// <summary>The test credentials and limits as configuration, for this factory and for service processes (<see cref="Storage.ServiceProcess"/>).</summary>
+    public static IReadOnlyDictionary<string, string> CommonSettings { get; } = BuildCommonSettings();
+
+    static Dictionary<string, string> BuildCommonSettings()
     {
-        ["Auth:ApiKeys:0:Name"] = "analyst-1",
-        ["Auth:ApiKeys:0:KeySha256"] = Sha256(AnalystKey),
-        ["Auth:ApiKeys:0:Roles:0"] = "analyst",
-        ["Auth:ApiKeys:1:Name"] = "reviewer-1",
-        ["Auth:ApiKeys:1:KeySha256"] = Sha256(ReviewerKey),
-        ["Auth:ApiKeys:1:Roles:0"] = "reviewer",
-        ["Auth:ApiKeys:2:Name"] = "reviewer-2",
-        ["Auth:ApiKeys:2:KeySha256"] = Sha256(Reviewer2Key),
-        ["Auth:ApiKeys:2:Roles:0"] = "reviewer",
-    };
+        var settings = new Dictionary<string, string>();
+        foreach (var (i, (name, key, role)) in Keys.Index())
+        {
+            settings[$"Auth:ApiKeys:{i}:Name"] = name;
+            settings[$"Auth:ApiKeys:{i}:KeySha256"] = Sha256(key);
+            settings[$"Auth:ApiKeys:{i}:Roles:0"] = role;
+        }
+        // Tests poll and submit faster than any person: production rate limits would throttle them (LimitsTests sets its own).
+        foreach (var limit in new[] { "RequestsPerMinute", "SubmissionsPerMinute", "AnonymousPerMinute" })
+        {
+            settings[$"RateLimits:{limit}"] = "1000000";
+        }
+        return settings;
+    }
 
     public HttpClient Analyst() => WithKey(AnalystKey);
 
@@ -94,7 +110,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         return client;
     }
 
-    static string Sha256(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+    public static string Sha256(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 }
 
 /// <summary>Requests and reads shared by the integration tests.</summary>

@@ -15,6 +15,10 @@ public static class ExtractionExtensions
         builder.Services.AddSingleton<IFormatExtractor, PdfExtractor>();
         builder.Services.AddSingleton<IFormatExtractor, DocxExtractor>();
         builder.Services.AddSingleton<DocumentExtractor>();
+        builder.Services.AddOptions<ExtractionGateOptions>().BindConfiguration(ExtractionGateOptions.Section)
+            .Validate(o => o.MaxConcurrentLargeExtractions > 0 && o.LargeQueueSeconds >= 0, "Extraction:MaxConcurrentLargeExtractions must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ExtractionGate>();
         return builder;
     }
 }

@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ReviewService.Auth;
 using ReviewService.Policies;
 using ReviewService.Storage;
 
 namespace ReviewService.Health;
 
-/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and policies are loaded.</summary>
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and policies are loaded. Both are
+/// anonymous and say only Healthy or Unhealthy; <c>/health/details</c> (operators) says which check failed and why.
+/// </summary>
 public static class HealthEndpoints
 {
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
@@ -19,8 +23,22 @@ public static class HealthEndpoints
     {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/details", new() { ResponseWriter = WriteDetailsAsync }).RequireAuthorization(Access.Operate);
         return app;
     }
+
+    static Task WriteDetailsAsync(HttpContext context, HealthReport report) => context.Response.WriteAsJsonAsync(new
+    {
+        status = report.Status.ToString(),
+        totalMilliseconds = report.TotalDuration.TotalMilliseconds,
+        checks = report.Entries.ToDictionary(e => e.Key, e => new
+        {
+            status = e.Value.Status.ToString(),
+            description = e.Value.Description,
+            milliseconds = e.Value.Duration.TotalMilliseconds,
+            error = e.Value.Exception?.GetType().Name,
+        }),
+    });
 }
 
 public sealed class DatabaseHealthCheck(IReviewStore store) : IHealthCheck

@@ -11,13 +11,19 @@ public static class ApiDocs
         return builder;
     }
 
-    /// <summary>On by default in Development only (<c>Api:Docs</c>): outside it, nothing but health is anonymous.</summary>
+    /// <summary>
+    /// On by default in Development only (<c>Api:Docs</c>), and anonymous only there: switched on elsewhere, they need a credential
+    /// like every other endpoint but health.
+    /// </summary>
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         if (app.Configuration.GetValue("Api:Docs", app.Environment.IsDevelopment()))
         {
-            app.MapOpenApi().AllowAnonymous();
-            app.MapScalarApiReference(o => o.WithTitle("ReviewService API").DisableDefaultFonts()).AllowAnonymous();
+            IEndpointConventionBuilder[] docs = [app.MapOpenApi(), app.MapScalarApiReference(o => o.WithTitle("ReviewService API").DisableDefaultFonts())];
+            foreach (var endpoint in docs.Where(_ => app.Environment.IsDevelopment()))
+            {
+                endpoint.AllowAnonymous();
+            }
         }
         return app;
     }

@@ -16,6 +16,8 @@ public static class Problems
         [FailureKind.TooLarge] = StatusCodes.Status413PayloadTooLarge,
         [FailureKind.UnsupportedMediaType] = StatusCodes.Status415UnsupportedMediaType,
         [FailureKind.Unprocessable] = StatusCodes.Status422UnprocessableEntity,
+        [FailureKind.TooManyRequests] = StatusCodes.Status429TooManyRequests,
+        [FailureKind.Busy] = StatusCodes.Status503ServiceUnavailable,
     };
 
     public static int StatusOf(FailureKind kind) => Status[kind];

@@ -29,9 +29,10 @@ public static class JudgeExtensions
         builder.Services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         foreach (var target in LlmTarget.FromOptions(options))
         {
-            builder.Services.AddHttpClient(target.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-                .AddResilienceHandler(target.HttpClientName, (pipeline, context) =>
+            var client = builder.Services.AddHttpClient(target.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+            client.AddResilienceHandler(target.HttpClientName, (pipeline, context) =>
                     LlmResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value, target.Model));
+            client.AddHttpMessageHandler(() => new CredentialEchoScrubber());   // inside the resilience handler: every attempt's error body
             builder.Services.AddSingleton(sp => new ChatModel(target, sp.GetRequiredService<IHttpClientFactory>(),
                 sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TokenCredential>()));
         }

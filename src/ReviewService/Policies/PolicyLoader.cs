@@ -240,6 +240,11 @@ public static partial class PolicyLoader
             errors.Add($"{where}: the expression is empty.");
             return null;
         }
+        if (!ExpressionGrammar().IsMatch(DetectorReference().Replace(rule.Expression, "\"\"")))
+        {
+            errors.Add($"{where}: an expression may use only doc.Has, doc.Count, doc.Near and doc.CountWithout with detector names, " +
+                "numbers, !, &&, ||, comparisons and parentheses. Rule files are code run by Dynamic LINQ; this keeps them from reaching anything else.");
+        }
         var confidenceText = Property(properties, "confidence");
         var confidence = outcome == Outcome.Undetermined ? 0 : 0.9;
         if (confidenceText is not null && (!double.TryParse(confidenceText, out confidence) || confidence is < 0 or > 1))
@@ -279,6 +284,11 @@ public static partial class PolicyLoader
             }
         }
     }
+
+    // Everything an expression may contain once its string literals are emptied: no member access but the detector queries,
+    // so no expression can name a type, call a method or construct an object (defence beside the patched Dynamic LINQ).
+    [GeneratedRegex("""^(?:\s+|doc\.(?:Has|Count|Near|CountWithout)\s*\(|""|\d+|true\b|false\b|&&|\|\||[!()<>=,])*$""")]
+    private static partial Regex ExpressionGrammar();
 
     // Expressions only take detector names as string arguments: every string literal must name a detector.
     [GeneratedRegex("\"(?<name>[^\"]*)\"")]

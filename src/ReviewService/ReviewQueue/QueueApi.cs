@@ -50,12 +50,13 @@ public static class QueueApi
 {
     public static RouteGroupBuilder MapQueue(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/reviews/{id:guid}/audit", GetAuditAsync).WithTags("Reviews").WithSummary("Who did what to a review, and what it replaced");
+        app.MapGet("/v1/reviews/{id:guid}/audit", GetAuditAsync).WithTags("Reviews").WithSummary("Who did what to a review, and what it replaced")
+            .RequireAuthorization(Access.ReadReviews);
         app.MapGet("/v1/stats/agreement", Agreement.GetAsync).WithTags("Queue")
             .WithSummary("How often reviewers agree with the rules and the LLM, from QA samples")
-            .RequireAuthorization(p => p.RequireRole(Roles.Reviewer, Roles.Operator, Roles.Admin));
+            .RequireAuthorization(Access.Stats);
 
-        var group = app.MapGroup("/v1/queue").WithTags("Queue").RequireAuthorization(p => p.RequireRole(Roles.Reviewer));
+        var group = app.MapGroup("/v1/queue").WithTags("Queue").RequireAuthorization(Access.WorkQueue);
         group.MapGet("/", ListAsync).WithSummary("Open items, most severe first, then oldest");
         group.MapGet("/export", LabelExport.GetAsync).WithSummary("Reviewer verdicts as a labelled data set (zip in the layout of cuad-dev)");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("An item with its review");
@@ -145,9 +146,10 @@ public static class QueueApi
         return TypedResults.Ok(QueueItemView.From((await store.GetAsync(id, ct))!, policies, now));
     }
 
-    public static async Task<Results<Ok<AuditLog>, ProblemHttpResult>> GetAuditAsync(Guid id, IReviewStore reviews, IQueueStore store, CancellationToken ct)
+    public static async Task<Results<Ok<AuditLog>, ProblemHttpResult>> GetAuditAsync(
+        Guid id, ClaimsPrincipal user, IReviewStore reviews, IQueueStore store, CancellationToken ct)
     {
-        if (await reviews.GetAsync(id, ct) is null)
+        if (await reviews.GetAsync(id, ct) is not { } review || !user.CanRead(review))
         {
             return new Failure(FailureKind.NotFound, "Review not found", $"There is no review {id}.").ToProblem();
         }

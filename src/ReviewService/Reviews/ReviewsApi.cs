@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReviewService.Auth;
 using ReviewService.Http;
 using ReviewService.Storage;
 
@@ -13,19 +15,20 @@ public static class ReviewsApi
         group.MapPost("/", SubmitReview.HandleAsync)
             .Accepts<Ingestion.SubmitReviewRequest>("application/json", "multipart/form-data")
             .WithSummary("Submit a document for review")
-            .DisableAntiforgery();
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("A review: status, decision and findings with evidence");
-        group.MapGet("/{id:guid}/document", GetDocumentAsync).WithSummary("The extracted text that evidence offsets point into");
-        group.MapGet("/", ListAsync).WithSummary("Reviews, newest first, paged with a cursor");
+            .DisableAntiforgery()
+            .RequireAuthorization(Access.Submit);
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("A review: status, decision and findings with evidence").RequireAuthorization(Access.ReadReviews);
+        group.MapGet("/{id:guid}/document", GetDocumentAsync).WithSummary("The extracted text that evidence offsets point into").RequireAuthorization(Access.ReadReviews);
+        group.MapGet("/", ListAsync).WithSummary("Reviews, newest first, paged with a cursor (an analyst's own)").RequireAuthorization(Access.ReadReviews);
         return group;
     }
 
-    public static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> GetAsync(Guid id, IReviewStore store, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } review ? TypedResults.Ok(ReviewResponse.From(review)) : NotFound(id);
+    public static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, IReviewStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } review && user.CanRead(review) ? TypedResults.Ok(ReviewResponse.From(review)) : NotFound(id);
 
-    public static async Task<Results<Ok<DocumentText>, ProblemHttpResult>> GetDocumentAsync(Guid id, IReviewStore store, CancellationToken ct)
+    public static async Task<Results<Ok<DocumentText>, ProblemHttpResult>> GetDocumentAsync(Guid id, ClaimsPrincipal user, IReviewStore store, CancellationToken ct)
     {
-        if (await store.GetAsync(id, ct) is not { } review)
+        if (await store.GetAsync(id, ct) is not { } review || !user.CanRead(review))
         {
             return NotFound(id);
         }
@@ -37,7 +40,7 @@ public static class ReviewsApi
     }
 
     public static async Task<Results<Ok<ReviewList>, ProblemHttpResult>> ListAsync(
-        string? status, string? policy, string? since, string? limit, string? cursor, IReviewStore store, CancellationToken ct)
+        string? status, string? policy, string? since, string? limit, string? cursor, ClaimsPrincipal user, IReviewStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         DateTimeOffset? sinceTime = null;
@@ -71,7 +74,7 @@ public static class ReviewsApi
         {
             return new Failure(FailureKind.Invalid, "Invalid query", string.Join(" ", errors.Values.SelectMany(v => v)), errors).ToProblem();
         }
-        var page = await store.ListAsync(new ReviewQuery(parsedStatus, policy, sinceTime, pageSize, after), ct);
+        var page = await store.ListAsync(new ReviewQuery(parsedStatus, policy, sinceTime, pageSize, after, user.OwnReviewsOnly()), ct);
         return TypedResults.Ok(new ReviewList([.. page.Items.Select(ReviewSummary.From)], EncodeCursor(page.Next)));
     }
 

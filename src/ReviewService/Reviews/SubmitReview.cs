@@ -21,7 +21,7 @@ public static class SubmitReview
     public const string IdempotencyHeader = "Idempotency-Key";
 
     public static async Task<Results<Created<ReviewResponse>, Accepted<ReviewResponse>, Ok<ReviewResponse>, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, ClaimsPrincipal user, SubmissionReader reader, DocumentExtractor extractor, PolicyCatalog policies,
+        HttpRequest request, ClaimsPrincipal user, SubmissionReader reader, DocumentExtractor extractor, ExtractionGate gate, PolicyCatalog policies,
         IReviewStore store, ReviewSignals signals, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken ct)
     {
         using var activity = ReviewTelemetry.Source.StartActivity("review.submit");
@@ -44,9 +44,13 @@ public static class SubmitReview
             return Replay(earlier, requestHash);
         }
 
-        var extraction = extractor.Extract(submission!.ContentType, submission.FileName, submission.Content);
+        var extraction = await gate.ExtractAsync(submission!.ContentType, submission.FileName, submission.Content, ct);
         if (extraction.Failure is { } unreadable)
         {
+            if (unreadable.Extensions?.GetValueOrDefault("retryAfterSeconds") is int retryAfter)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             return Reject(unreadable);
         }
         var document = extraction.Document!;

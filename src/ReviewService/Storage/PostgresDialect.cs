@@ -33,7 +33,8 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
 
     public override IReadOnlyList<string> Migrations { get; } =
     [
-        // The schema SQLite reached with its migrations 1 to 3: reviews and documents, the reviewers' queue, verdicts, the append-only audit log.
+        // The schema SQLite reached with its migrations 1 to 4: reviews and documents, the reviewers' queue, verdicts, the append-only
+        // audit log, API keys issued by admins.
         """
         CREATE TABLE reviews (
             id TEXT PRIMARY KEY,
@@ -130,6 +131,16 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
             FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
         CREATE TRIGGER audit_log_is_append_only_truncate BEFORE TRUNCATE ON audit_log
             FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only();
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            key_sha256 TEXT NOT NULL UNIQUE,
+            roles TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            revoked_at BIGINT,
+            revoked_by TEXT
+        );
         """,
         RetentionMigration,
     ];

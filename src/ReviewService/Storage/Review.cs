@@ -83,7 +83,8 @@ public sealed record ReviewResult(
     string PolicyVersion, ReviewStatus Status, ReviewDecision Decision, IReadOnlyList<CheckFinding> Findings,
     NewQueueItem? Queue, DateTimeOffset CompletedAt, string? DegradedReason = null, LlmUsage? LlmUsage = null);
 
-public sealed record ReviewQuery(ReviewStatus? Status, string? Policy, DateTimeOffset? Since, int Limit, ReviewCursor? After);
+/// <summary>A page of reviews; <see cref="Submitter"/>, when set, keeps only that caller's.</summary>
+public sealed record ReviewQuery(ReviewStatus? Status, string? Policy, DateTimeOffset? Since, int Limit, ReviewCursor? After, string? Submitter = null);
 
 /// <summary>Keyset position in the newest-first list.</summary>
 public sealed record ReviewCursor(long CreatedAtMs, string Id);

@@ -132,6 +132,10 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         {
             where.Add("created_at >= @since");
         }
+        if (query.Submitter is not null)
+        {
+            where.Add("submitter = @submitter");
+        }
         if (query.After is not null)
         {
             where.Add("(created_at < @afterTime OR (created_at = @afterTime AND id < @afterId))");
@@ -142,7 +146,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
             new
             {
                 status = query.Status is { } s ? s.ToWire() : null, policy = query.Policy, since = query.Since?.ToUnixTimeMilliseconds(),
-                afterTime = query.After?.CreatedAtMs, afterId = query.After?.Id, limit = query.Limit + 1,
+                afterTime = query.After?.CreatedAtMs, afterId = query.After?.Id, submitter = query.Submitter, limit = query.Limit + 1,
             })).ToList();
         var items = rows.Take(query.Limit).Select(ToReview).ToList();
         var next = rows.Count > query.Limit ? new ReviewCursor(rows[query.Limit - 1].CreatedAt, rows[query.Limit - 1].Id) : null;

@@ -58,9 +58,9 @@ public static class TelemetryExtensions
     }
 
     /// <summary>
-    /// <c>GET /metrics</c> for Prometheus, without an API key (Prometheus sends none): serve it only where the scraper can reach it,
-    /// or filter it at the ingress.
+    /// <c>GET /metrics</c> for Prometheus, role <c>operator</c>: the scraper sends its API key as <c>Authorization: ApiKey …</c>
+    /// (scrape config <c>authorization: { type: ApiKey, credentials_file: … }</c>).
     /// </summary>
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder app) =>
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Auth.Access.Operate);
 }

@@ -52,11 +52,50 @@ public sealed class PolicyLoaderTests : IDisposable
     public void ExpressionThatDoesNotCompileIsRefusedNamingTheRule()
     {
         var copy = CopyOfContractReview();
-        AddRule(copy, """{ "RuleName": "X-2 broken", "Expression": "doc.Has(\"laws_of\") &&& (", "Properties": { "check": "governing-law", "outcome": "present" } }""");
+        AddRule(copy, """{ "RuleName": "X-2 broken", "Expression": "doc.Has(\"laws_of\") && (", "Properties": { "check": "governing-law", "outcome": "present" } }""");
 
         var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
 
         Assert.Contains(error.Errors, e => e.Contains("X-2 broken", StringComparison.Ordinal) && e.Contains("does not compile", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string> ExpressionsReachingBeyondTheDetectors =>
+    [
+        "System.IO.File.Exists(\\\"/etc/passwd\\\")",
+        "doc.GetType().Assembly.GetName().Name != \\\"\\\"",
+        "\\\"\\\".GetType().Assembly.GetType(\\\"System.Diagnostics.Process\\\") != null",
+        "new System.Net.Http.HttpClient() != null",
+        "doc.Matches(\\\"laws_of\\\").Spans.Count > 0",
+        "Environment.GetEnvironmentVariable(\\\"PATH\\\") != null",
+    ];
+
+    [Theory]
+    [MemberData(nameof(ExpressionsReachingBeyondTheDetectors))]
+    public void AnExpressionThatReachesBeyondTheDetectorQueriesIsRefused(string expression)
+    {
+        var copy = CopyOfContractReview();
+        AddRule(copy, $$"""{ "RuleName": "X-9 reach", "Expression": "{{expression}}", "Properties": { "check": "governing-law", "outcome": "present" } }""");
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("X-9 reach", StringComparison.Ordinal) && e.Contains("may use only", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheDynamicLinqUnderRulesEngineIsPatchedAgainstCve2023_32571AndRefusesTypesOfItsOwn()
+    {
+        // CVE-2023-32571 (RCE through Dynamic LINQ) is fixed from 1.3.0; Directory.Packages.props pins the version.
+        Assert.True(typeof(System.Linq.Dynamic.Core.DynamicExpressionParser).Assembly.GetName().Version >= new Version(1, 3, 0));
+        var engine = new RulesEngine.RulesEngine([new RulesEngine.Models.Workflow
+        {
+            WorkflowName = "reach",
+            Rules = [new RulesEngine.Models.Rule { RuleName = "file", Expression = "System.IO.File.Exists(\"/etc/passwd\")" }],
+        }], new RulesEngine.Models.ReSettings { CustomTypes = [typeof(ReviewService.Rules.DetectorHits)] });
+
+        var result = (await engine.ExecuteAllRulesAsync("reach", new RulesEngine.Models.RuleParameter("doc", 1))).Single();
+
+        Assert.False(result.IsSuccess);
+        Assert.False(string.IsNullOrEmpty(result.ExceptionMessage));
     }
 
     [Fact]

@@ -99,7 +99,8 @@ public sealed class AuthAndHealthTests : IDisposable
     public async Task OpenApiDocumentDescribesTheReviewsApiWhenEnabled()
     {
         using var app = new ReviewApp(settings: new() { ["Api:Docs"] = "true" });
-        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/openapi/v1.json")).StatusCode);   // anonymous in Development only
+        var client = app.Analyst();
 
         var document = await (await client.GetAsync("/openapi/v1.json")).JsonAsync();
 

@@ -48,7 +48,7 @@ public sealed class ServiceProcess : IDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = address.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in ReviewApp.KeySettings.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)).Concat(settings))
+        foreach (var (key, value) in ReviewApp.CommonSettings.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)).Concat(settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

@@ -104,6 +104,7 @@ public sealed partial class PrometheusScrapeTests : IAsyncLifetime
                 rule_files: [alerts.yml]
                 scrape_configs:
                   - job_name: reviewservice
+                    authorization: {"{"} type: ApiKey, credentials: {ReviewApp.OperatorKey} {"}"}
                     static_configs: [{"{"} targets: ["{target.Authority}"] {"}"}]
                 """);
             var port = FreePort();

@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using ReviewService.Tests.Judge;
 using ReviewService.Tests.ReviewQueue;
 using static ReviewService.Tests.Judge.JudgeTestData;
+using static ReviewService.Tests.Telemetry.TelemetryCapture;
 
 namespace ReviewService.Tests.Telemetry;
 
@@ -60,60 +59,9 @@ public sealed class TraceTests : IAsyncLifetime
         Assert.Equal("reviewer-1", resolve.GetTagItem("queue.reviewer"));
         Assert.NotEmpty(resolve.Links);
 
-        var everything = spans.SelectMany(a => a.TagObjects.Select(t => t.Value?.ToString())
-            .Concat(a.Events.SelectMany(e => e.Tags.Select(t => t.Value?.ToString())))).Concat(logs.Messages);
+        var everything = spans.Strings().Concat(logs.Messages);
         Assert.DoesNotContain(everything, v => v?.Contains(Marker, StringComparison.Ordinal) == true);
         Assert.Contains(_server.Calls, c => c.User.Contains(Marker, StringComparison.Ordinal));
         Assert.Contains(logs.Scopes, s => s.Contains($"TraceId:{traceId}", StringComparison.Ordinal));
-    }
-
-    /// <summary>Every span the service, ASP.NET Core, HttpClient and Semantic Kernel start while it listens.</summary>
-    sealed class SpanCollector : ConcurrentBag<Activity>, IDisposable
-    {
-        readonly ActivityListener _listener;
-
-        public SpanCollector()
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = _ => true,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = Add,
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        public void Dispose() => _listener.Dispose();
-    }
-
-    /// <summary>Every log message at any level, and the scopes it was written in (trace and span ids among them).</summary>
-    sealed class LogCollector : ILoggerProvider, ISupportExternalScope
-    {
-        IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentBag<string> Messages { get; } = [];
-        public ConcurrentBag<string> Scopes { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        sealed class Logger(LogCollector owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                owner.Messages.Add(formatter(state, exception) + exception);
-                owner._scopes.ForEachScope((scope, bag) => bag.Add(string.Join(",", scope is IEnumerable<KeyValuePair<string, object?>> pairs
-                    ? pairs.Select(p => $"{p.Key}:{p.Value}") : [scope?.ToString() ?? ""])), owner.Scopes);
-            }
-        }
     }
 }

@@ -14,6 +14,8 @@ public sealed class ReviewUi : IAsyncDisposable
     public ReviewUi(Chromium chromium, Dictionary<string, string?>? settings = null)
     {
         _chromium = chromium;
+        // Expectations poll until they hold; 5 s (Playwright's default) is too short on a loaded 2-core CI machine.
+        Assertions.SetDefaultExpectTimeout(20_000);
         App = new ReviewApp(settings: settings);
         BaseAddress = App.StartOnLoopback();
     }

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+
+namespace ReviewService.Extraction;
+
+public sealed class ExtractionGateOptions
+{
+    public const string Section = "Extraction";
+    /// <summary>Documents from this size on count as large: parsing a big PDF or DOCX takes a core and a few hundred MB.</summary>
+    public long LargeDocumentBytes { get; set; } = 2 * 1024 * 1024;
+    /// <summary>How many large documents are extracted at once; default the number of cores.</summary>
+    public int MaxConcurrentLargeExtractions { get; set; } = Environment.ProcessorCount;
+    /// <summary>How long a large document waits for a turn before the submission is refused with 503 and Retry-After.</summary>
+    public double LargeQueueSeconds { get; set; } = 30;
+}
+
+/// <summary>
+/// Bounds concurrent extraction of large files, so a burst of big uploads costs a queue, not the memory and cores of the
+/// whole process; small documents pass straight through.
+/// </summary>
+public sealed class ExtractionGate(DocumentExtractor extractor, IOptions<ExtractionGateOptions> options) : IDisposable
+{
+    readonly ExtractionGateOptions _options = options.Value;
+    readonly SemaphoreSlim _large = new(options.Value.MaxConcurrentLargeExtractions);
+
+    public async Task<ExtractionResult> ExtractAsync(string contentType, string fileName, byte[] content, CancellationToken ct)
+    {
+        if (content.Length < _options.LargeDocumentBytes)
+        {
+            return extractor.Extract(contentType, fileName, content);
+        }
+        if (!await _large.WaitAsync(TimeSpan.FromSeconds(_options.LargeQueueSeconds), ct))
+        {
+            return new Failure(FailureKind.Busy, "Extraction busy",
+                $"{_options.MaxConcurrentLargeExtractions} large documents are being extracted and yours waited {_options.LargeQueueSeconds:0} s for a turn. " +
+                "Nothing was stored; send it again after the Retry-After delay.",
+                Extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 10 });
+        }
+        try
+        {
+            return await Task.Run(() => extractor.Extract(contentType, fileName, content), ct);
+        }
+        finally
+        {
+            _large.Release();
+        }
+    }
+
+    public void Dispose() => _large.Dispose();
+}

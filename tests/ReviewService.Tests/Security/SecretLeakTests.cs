@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using ReviewService.Tests.Judge;
+using static ReviewService.Tests.Judge.JudgeTestData;
+using static ReviewService.Tests.Telemetry.TelemetryCapture;
+
+namespace ReviewService.Tests.Security;
+
+/// <summary>
+/// API keys, the LLM key and the connection string never show in logs (even at Trace level), spans or response bodies, including
+/// on the paths where they are most likely to: refused keys, and an LLM endpoint whose error message echoes the key it was sent.
+/// </summary>
+public sealed class SecretLeakTests : IAsyncLifetime
+{
+    const string LlmKey = "sk-canary-llm-key-5f0e9b1c";
+    const string GuessedKey = "rs-canary-guessed-key-77d1";
+
+    ScriptedLlmServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ScriptedLlmServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task NoSecretAppearsInLogsSpansOrResponsesEvenWhenTheModelEndpointEchoesTheKey()
+    {
+        using var spans = new SpanCollector();
+        var logs = new LogCollector();
+        var calls = 0;
+        // Every call fails with an error that quotes the Authorization header back, as some providers' 401s do.
+        _server.Behaviour = call =>
+        {
+            Interlocked.Increment(ref calls);
+            return new ScriptedReply(401, new JsonObject { ["error"] = new JsonObject { ["message"] = $"Incorrect API key provided: {call.Headers["authorization"]}" } }.ToJsonString());
+        };
+        using var app = new ReviewApp(settings: Settings(_server, ("Llm:ApiKey", LlmKey), ("Logging:LogLevel:Default", "Trace")));
+        using var withLogs = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
+        var responses = new List<string>();
+
+        async Task<HttpResponseMessage> Send(string? key, HttpMethod method, string path, object? body = null, string? bearer = null)
+        {
+            var client = withLogs.CreateClient();
+            var request = new HttpRequestMessage(method, path) { Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body) };
+            if (key is not null)
+            {
+                request.Headers.Add("X-Api-Key", key);
+            }
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new("Bearer", bearer);
+            }
+            var response = await client.SendAsync(request);
+            responses.Add($"{response.Headers}{response.Content.Headers}{await response.Content.ReadAsStringAsync()}");
+            return response;
+        }
+
+        var submitted = await (await Send(ReviewApp.AnalystKey, HttpMethod.Post, "/v1/reviews/", ReviewRequests.Text(Distribution()))).JsonAsync();
+        var id = submitted.GetProperty("id").GetString()!;
+        var analyst = withLogs.CreateClient();
+        analyst.DefaultRequestHeaders.Add("X-Api-Key", ReviewApp.AnalystKey);
+        await analyst.WaitForReviewAsync(id);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(GuessedKey, HttpMethod.Get, "/v1/reviews/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(null, HttpMethod.Get, "/v1/reviews/", bearer: GuessedKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(ReviewApp.ReviewerKey, HttpMethod.Post, "/v1/reviews/", ReviewRequests.Text("x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.AnalystKey, HttpMethod.Get, $"/v1/reviews/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.OperatorKey, HttpMethod.Get, "/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.OperatorKey, HttpMethod.Get, "/health/details")).StatusCode);
+        Assert.True(calls >= 1, "The judge should have met the echoing error.");
+
+        string[] secrets = [LlmKey, GuessedKey, ReviewApp.AnalystKey, ReviewApp.ReviewerKey, ReviewApp.OperatorKey, $"Data Source={app.DatabasePath}"];
+        var emitted = spans.SelectMany(a => a.Strings().Select(s => ($"span {a.Source.Name}/{a.OperationName}", s)))
+            .Concat(logs.Messages.Select(m => ("log", m)))
+            .Concat(logs.Scopes.Select(s => ("log scope", s)))
+            .Concat(responses.Select(r => ("response", r)));
+        var leaks = emitted.SelectMany(e => secrets.Where(s => e.Item2.Contains(s, StringComparison.Ordinal)).Select(s => $"{e.Item1}: {s}")).Distinct().ToList();
+        Assert.True(leaks.Count == 0, "Secrets found in: " + string.Join("; ", leaks));
+        Assert.Contains(logs.Messages, m => m.Contains("LLM judge", StringComparison.Ordinal));   // the failure itself was logged
+    }
+}
