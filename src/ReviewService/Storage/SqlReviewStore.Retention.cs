@@ -32,6 +32,10 @@ public sealed partial class SqlReviewStore
         return purged;
     }
 
-    // Finished reviews only: a review still pending or waiting for a reviewer needs its text.
-    const string Purgeable = "status IN ('completed', 'failed') AND updated_at < @before";
+    // Finished reviews only: a review still pending or with an open queue item (waiting for a reviewer, or a QA sample of a
+    // completed review) needs its text.
+    const string Purgeable = """
+        status IN ('completed', 'failed') AND updated_at < @before
+        AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.review_id = reviews.id AND q.status = 'open')
+        """;
 }

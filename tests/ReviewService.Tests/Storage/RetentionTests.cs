@@ -15,7 +15,7 @@ public sealed class RetentionTests
     public async Task AfterThePeriodTheBackgroundJobPurgesTheTextAndTheComplianceRecordStays()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var app = new ReviewApp(settings: new() { ["Retention:TextDays"] = "30", ["Retention:IntervalMinutes"] = "60", ["Queue:QaSampleRate"] = "0" })
+        using var app = new ReviewApp(settings: new() { ["Retention:TextDays"] = "30", ["Retention:IntervalMinutes"] = "60", ["Queue:QaSampleRate"] = "1" })
         {
             Clock = clock,
         };
@@ -24,6 +24,9 @@ public sealed class RetentionTests
         Assert.Equal(HttpStatusCode.OK, (await reviewer.ClaimAsync(item)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reviewer.ResolveAsync(item, item.Verdicts(_ => "absent", "Checked."))).StatusCode);
         var waiting = await app.Analyst().SubmitAndWaitForAsync(Fixtures.Text("contract.txt") + "\n\nA second copy.");
+        // Decided entirely by the rules (see Fixtures/README.md), so completed, and sampled for QA: its queue item is open.
+        var (sampled, sample) = await app.SubmitAndFindItemAsync(Fixtures.Text("joint-filing-agreement.txt"), "joint-filing-agreement.txt");
+        Assert.Equal(("completed", "qa-sample"), (sampled.GetProperty("status").GetString(), sample.GetProperty("kind").GetString()));
         var id = resolved.GetProperty("id").GetString()!;
         var before = await (await reviewer.GetAsync($"/v1/reviews/{id}")).JsonAsync();
         var auditBefore = await reviewer.AuditAsync(id);
@@ -49,13 +52,14 @@ public sealed class RetentionTests
         var purge = Assert.Single(auditAfter.Skip(auditBefore.Count));
         Assert.Equal(("retention", "text-purged"), (purge.GetProperty("actor").GetString(), purge.GetProperty("action").GetString()));
 
-        // In the database: text and file gone, verdicts kept. A review still waiting for a reviewer keeps its text.
+        // In the database: text and file gone, verdicts kept. A review still waiting for a reviewer, or for a QA check, keeps its text.
         await using var db = await app.Services.GetRequiredService<SqlDialect>().OpenAsync(CancellationToken.None);
         var stored = await db.QuerySingleAsync<(string? Text, byte[]? Content)>("SELECT text, content FROM documents WHERE review_id = @id", new { id });
         Assert.Equal((null, null), stored);
         Assert.Equal(item.Checks().Count, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM verdicts WHERE review_id = @id", new { id }));
         Assert.Equal("needs_review", waiting.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await reviewer.GetAsync($"/v1/reviews/{waiting.GetProperty("id").GetString()}/document")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.GetAsync($"/v1/reviews/{sampled.GetProperty("id").GetString()}/document")).StatusCode);
         Assert.Equal(0, await retention.PurgeAsync(CancellationToken.None));
     }
 
