@@ -9,6 +9,8 @@ public enum FailureKind
     TooLarge,
     NotFound,
     Conflict,
+    /// <summary>It existed and was removed on purpose (e.g. a document text purged by retention).</summary>
+    Gone,
     Unauthorized,
     Forbidden,
     TooManyRequests,

@@ -4,11 +4,15 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ReviewService.Tests;
 
-/// <summary>The real service over a real SQLite file in a temp folder, with one API key per role.</summary>
+/// <summary>
+/// The real service over a real SQLite file in a temp folder (or, with <c>REVIEWS_TEST_PROVIDER=Postgres</c>, its own PostgreSQL
+/// database: see <see cref="Storage.TestPostgres"/>), with one API key per role.
+/// </summary>
 public sealed class ReviewApp : WebApplicationFactory<Program>
 {
     public const string AnalystKey = "test-analyst-key";
@@ -35,28 +39,57 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>The service's clock, when a test moves time itself (e.g. a <c>FakeTimeProvider</c>); the system clock otherwise.</summary>
+    public TimeProvider? Clock { get; init; }
+
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Reviews", $"Data Source={DatabasePath}");
-        foreach (var (i, (name, key, role)) in Keys.Index())
+        if (Storage.TestPostgres.AppsUsePostgres)
         {
-            builder.UseSetting($"Auth:ApiKeys:{i}:Name", name);
-            builder.UseSetting($"Auth:ApiKeys:{i}:KeySha256", Sha256(key));
-            builder.UseSetting($"Auth:ApiKeys:{i}:Roles:0", role);
+            // The same path gives the same database, so a test can start the app again on what it stored.
+            builder.UseSetting("Storage:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:Reviews", Storage.TestPostgres.Database(DatabasePath));
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Reviews", $"Data Source={DatabasePath}");
+        }
+        foreach (var (key, value) in CommonSettings)
+        {
+            builder.UseSetting(key, value);
         }
         builder.UseSetting("Processing:PollSeconds", "0.2");
-        // Tests poll and submit faster than any person: production rate limits would throttle them (LimitsTests sets its own).
-        foreach (var limit in new[] { "RequestsPerMinute", "SubmissionsPerMinute", "AnonymousPerMinute" })
-        {
-            builder.UseSetting($"RateLimits:{limit}", "1000000");
-        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+    }
+
+    /// <summary>The test credentials and limits as configuration, for this factory and for service processes (<see cref="Storage.ServiceProcess"/>).</summary>
+    public static IReadOnlyDictionary<string, string> CommonSettings { get; } = BuildCommonSettings();
+
+    static Dictionary<string, string> BuildCommonSettings()
+    {
+        var settings = new Dictionary<string, string>();
+        foreach (var (i, (name, key, role)) in Keys.Index())
+        {
+            settings[$"Auth:ApiKeys:{i}:Name"] = name;
+            settings[$"Auth:ApiKeys:{i}:KeySha256"] = Sha256(key);
+            settings[$"Auth:ApiKeys:{i}:Roles:0"] = role;
+        }
+        // Tests poll and submit faster than any person: production rate limits would throttle them (LimitsTests sets its own).
+        foreach (var limit in new[] { "RequestsPerMinute", "SubmissionsPerMinute", "AnonymousPerMinute" })
+        {
+            settings[$"RateLimits:{limit}"] = "1000000";
+        }
+        return settings;
     }
 
     public HttpClient Analyst() => WithKey(AnalystKey);

@@ -12,6 +12,7 @@ public static class Problems
         [FailureKind.Forbidden] = StatusCodes.Status403Forbidden,
         [FailureKind.NotFound] = StatusCodes.Status404NotFound,
         [FailureKind.Conflict] = StatusCodes.Status409Conflict,
+        [FailureKind.Gone] = StatusCodes.Status410Gone,
         [FailureKind.TooLarge] = StatusCodes.Status413PayloadTooLarge,
         [FailureKind.UnsupportedMediaType] = StatusCodes.Status415UnsupportedMediaType,
         [FailureKind.Unprocessable] = StatusCodes.Status422UnprocessableEntity,

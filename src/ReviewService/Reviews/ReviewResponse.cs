@@ -12,6 +12,7 @@ public sealed record ReviewLinks(string Self, string Document);
 /// <summary>
 /// A review as the API returns it. <see cref="Degraded"/>: the LLM judge could not be used (<see cref="DegradedReason"/> says why),
 /// so the checks it would have judged are in the reviewers' queue. <see cref="LlmUsage"/>: tokens and estimated cost of the judge's call.
+/// <see cref="TextPurgedAt"/>: when retention removed the document text (the decision and findings stay).
 /// </summary>
 public sealed record ReviewResponse(
     Guid Id,
@@ -30,11 +31,12 @@ public sealed record ReviewResponse(
     bool Degraded,
     string? DegradedReason,
     LlmUsage? LlmUsage,
+    DateTimeOffset? TextPurgedAt,
     ReviewLinks Links)
 {
     public static ReviewResponse From(Review r) => new(
         r.Id, r.Status.ToWire(), new PolicyRef(r.Policy, r.PolicyVersion), r.Document, r.ExternalRef, r.Metadata, r.Decision, r.Findings,
-        r.Error, r.TraceId, r.CreatedAt, r.UpdatedAt, r.CompletedAt, r.DegradedReason is not null, r.DegradedReason, r.LlmUsage,
+        r.Error, r.TraceId, r.CreatedAt, r.UpdatedAt, r.CompletedAt, r.DegradedReason is not null, r.DegradedReason, r.LlmUsage, r.TextPurgedAt,
         new ReviewLinks($"/v1/reviews/{r.Id}", $"/v1/reviews/{r.Id}/document"));
 }
 

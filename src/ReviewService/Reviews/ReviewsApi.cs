@@ -32,9 +32,10 @@ public static class ReviewsApi
         {
             return NotFound(id);
         }
-        var text = await store.GetTextAsync(id, ct);
+        var text = review.TextPurgedAt is null ? await store.GetTextAsync(id, ct) : null;
         return text is null
-            ? new Failure(FailureKind.NotFound, "Document text purged", $"The text of review {id} was purged by the retention policy; its findings remain.").ToProblem()
+            ? new Failure(FailureKind.Gone, "Document text purged",
+                $"The text of review {id} was purged by the retention policy at {review.TextPurgedAt:O}; its decision, findings and audit trail remain.").ToProblem()
             : TypedResults.Ok(new DocumentText(id, review.Document.FileName, review.Document.Format, review.Document.PageStarts, text));
     }
 

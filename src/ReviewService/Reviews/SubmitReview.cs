@@ -73,7 +73,7 @@ public static class SubmitReview
             signals.WorkAvailable();
 
             var wait = WaitTime(request, options.Value);
-            await Task.WhenAny(finished, Task.Delay(wait, clock, ct));
+            await WaitForEvaluationAsync(finished, id, wait, store, clock, ct);
             var review = ReviewResponse.From((await store.GetAsync(id, ct))!);
             request.HttpContext.Response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0.###}";
             return review.Status == "pending"
@@ -98,6 +98,25 @@ public static class SubmitReview
             ? TypedResults.Ok(ReviewResponse.From(earlier))
             : Reject(new Failure(FailureKind.Conflict, "Idempotency-Key reused",
                 $"This Idempotency-Key was already used for a different submission (review {earlier.Id}). Use a new key for a new document."));
+
+    static readonly TimeSpan OtherInstancesPoll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Waits until the review is evaluated or <paramref name="wait"/> is over. This instance's workers signal at once; a worker of
+    /// another instance on the same database cannot, so the database is read every <see cref="OtherInstancesPoll"/> as well.
+    /// </summary>
+    static async Task WaitForEvaluationAsync(Task finished, Guid id, TimeSpan wait, IReviewStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var deadline = clock.GetUtcNow() + wait;
+        for (var left = wait; left > TimeSpan.Zero; left = deadline - clock.GetUtcNow())
+        {
+            var slice = left < OtherInstancesPoll ? left : OtherInstancesPoll;
+            if (await Task.WhenAny(finished, Task.Delay(slice, clock, ct)) == finished || (await store.GetAsync(id, ct))?.Status != ReviewStatus.Pending)
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary><c>Prefer: wait=N</c> (RFC 7240), bounded by the configured maximum.</summary>
     static TimeSpan WaitTime(HttpRequest request, IngestionOptions options)

@@ -21,6 +21,11 @@ public interface IReviewStore
     Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct);
     /// <summary>LLM tokens used by reviews completed since <paramref name="since"/>: what the daily token budget starts from.</summary>
     Task<long> GetLlmTokensSinceAsync(DateTimeOffset since, CancellationToken ct);
+    /// <summary>
+    /// Retention: removes the text and file of up to <paramref name="limit"/> reviews finished before <paramref name="finishedBefore"/>,
+    /// recording when and an audit line; decision, findings and audit trail stay. Returns how many were purged.
+    /// </summary>
+    Task<int> PurgeTextAsync(DateTimeOffset finishedBefore, int limit, CancellationToken ct);
     /// <summary>Frees every lease (single-instance databases, at startup): reviews left pending by a crash are picked up at once.</summary>
     Task ReleaseAllLeasesAsync(CancellationToken ct);
 }

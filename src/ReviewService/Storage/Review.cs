@@ -52,7 +52,8 @@ public sealed record Review(
     string? RequestHash,
     string? DegradedReason = null,
     LlmUsage? LlmUsage = null,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    DateTimeOffset? TextPurgedAt = null);
 
 /// <summary>A submission ready to store: the document and its extracted text, before any evaluation.</summary>
 public sealed record NewReview(

@@ -21,4 +21,14 @@ public abstract class SqlDialect
     /// <summary>True when only one instance can use the database, so leases left by a previous run can be freed at startup.</summary>
     public abstract bool SingleInstance { get; }
     public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
+    /// <summary>Run first in the migration transaction so instances starting together migrate one at a time; none when the database serialises writers itself.</summary>
+    public virtual string? MigrationLockSql => null;
+    /// <summary>A condition that <paramref name="column"/> is one of the list in <paramref name="parameter"/>.</summary>
+    public virtual string AnyOf(string column, string parameter) => $"{column} IN {parameter}";
+
+    /// <summary>Retention: when the text was purged (the review, its findings and its audit trail stay). The same for every database.</summary>
+    protected const string RetentionMigration = """
+        ALTER TABLE reviews ADD COLUMN text_purged_at BIGINT;
+        CREATE INDEX ix_reviews_retention ON reviews (updated_at) WHERE text_purged_at IS NULL;
+        """;
 }

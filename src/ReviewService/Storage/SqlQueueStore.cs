@@ -206,7 +206,7 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
         }
     }
 
-    static Task<int> AppendAsync(DbConnection db, DbTransaction tx, Guid reviewId, AuditEntry e) => db.ExecuteAsync("""
+    internal static Task<int> AppendAsync(DbConnection db, DbTransaction tx, Guid reviewId, AuditEntry e) => db.ExecuteAsync("""
         INSERT INTO audit_log (review_id, queue_id, actor, action, check_name, previous, current, comment, at)
         VALUES (@review, @queue, @actor, @action, @check, @previous, @current, @comment, @at)
         """,
@@ -216,14 +216,14 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
             previous = e.Previous, current = e.Current, comment = e.Comment, at = e.At.ToUnixTimeMilliseconds(),
         }, tx);
 
-    static async Task<IReadOnlyList<QueueItem>> WithChecksAsync(DbConnection db, IReadOnlyList<ItemRow> rows)
+    async Task<IReadOnlyList<QueueItem>> WithChecksAsync(DbConnection db, IReadOnlyList<ItemRow> rows)
     {
         if (rows.Count == 0)
         {
             return [];
         }
         var checks = (await db.QueryAsync<(string Review, string Check, string Reason, string Severity)>(
-                "SELECT review_id, check_name, reason, severity FROM queue_checks WHERE review_id IN @reviews ORDER BY check_name",
+                $"SELECT review_id, check_name, reason, severity FROM queue_checks WHERE {dialect.AnyOf("review_id", "@reviews")} ORDER BY check_name",
                 new { reviews = rows.Select(r => r.ReviewId).ToList() }))
             .ToLookup(c => c.Review, c => new QueuedCheck(c.Check, c.Reason, c.Severity));
         return [.. rows.Select(r => new QueueItem(

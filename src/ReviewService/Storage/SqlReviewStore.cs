@@ -2,17 +2,19 @@ using System.Data.Common;
 using Dapper;
 using ReviewService.Decisions;
 using ReviewService.Judge;
+using ReviewService.ReviewQueue;
 using ReviewService.Rules;
 
 namespace ReviewService.Storage;
 
 /// <summary>The review store over any SQL database; what differs between databases is in <see cref="SqlDialect"/>.</summary>
-public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IReviewStore
+public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IReviewStore
 {
     const string ReviewColumns = """
         id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
         error, submitter, trace_id AS TraceId, created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt,
-        request_hash AS RequestHash, degraded_reason AS DegradedReason, llm_usage AS LlmUsage, trace_parent AS TraceParent
+        request_hash AS RequestHash, degraded_reason AS DegradedReason, llm_usage AS LlmUsage, trace_parent AS TraceParent,
+        text_purged_at AS TextPurgedAt
         """;
 
     public string Provider => dialect.Name;
@@ -21,19 +23,22 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
     {
         await dialect.PrepareAsync(ct);
         await using var db = await dialect.OpenAsync(ct);
-        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-        var applied = (await db.QueryAsync<long>("SELECT version FROM schema_migrations")).ToHashSet();
+        await using var tx = await db.BeginTransactionAsync(ct);
+        if (dialect.MigrationLockSql is { } migrationLock)
+        {
+            await db.ExecuteAsync(migrationLock, transaction: tx);
+        }
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)", transaction: tx);
+        var applied = (await db.QueryAsync<long>("SELECT version FROM schema_migrations", transaction: tx)).ToHashSet();
         for (var version = 1; version <= dialect.Migrations.Count; version++)
         {
-            if (applied.Contains(version))
+            if (!applied.Contains(version))
             {
-                continue;
+                await db.ExecuteAsync(dialect.Migrations[version - 1], transaction: tx);
+                await db.ExecuteAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)", new { version, now = Now() }, tx);
             }
-            await using var tx = await db.BeginTransactionAsync(ct);
-            await db.ExecuteAsync(dialect.Migrations[version - 1], transaction: tx);
-            await db.ExecuteAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @now)", new { version, now = Now() }, tx);
-            await tx.CommitAsync(ct);
         }
+        await tx.CommitAsync(ct);
     }
 
     public async Task<bool> IsReachableAsync(CancellationToken ct)
@@ -185,6 +190,9 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         {
             return false;
         }
+        // One line per saved evaluation: the lease condition above makes it at most one per review, and the audit log shows it.
+        await SqlQueueStore.AppendAsync(db, tx, id, new AuditEntry(result.CompletedAt, "system", "evaluated", null, null, null,
+            $"{result.Status.ToWire()}: {result.Decision.Outcome}", $"policy {result.PolicyVersion}"));
         if (result.Queue is { } queued)
         {
             await SqlQueueStore.EnqueueAsync(db, tx, id, queued, result.CompletedAt);
@@ -235,10 +243,11 @@ public sealed class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IRe
         StoredJson.Deserialize<DocumentInfo>(r.Document)!, r.ExternalRef, StoredJson.Deserialize<Dictionary<string, string>>(r.Metadata) ?? [],
         StoredJson.Deserialize<ReviewDecision>(r.Decision), StoredJson.Deserialize<List<CheckFinding>>(r.Findings) ?? [], r.Error, r.Submitter, r.TraceId,
         DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt),
-        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, StoredJson.Deserialize<LlmUsage>(r.LlmUsage), r.TraceParent);
+        r.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, r.RequestHash, r.DegradedReason, StoredJson.Deserialize<LlmUsage>(r.LlmUsage), r.TraceParent,
+        r.TextPurgedAt is { } purged ? DateTimeOffset.FromUnixTimeMilliseconds(purged) : null);
 
     sealed record ReviewRow(
         string Id, string Policy, string PolicyVersion, string Status, string Document, string? ExternalRef, string Metadata,
         string? Decision, string? Findings, string? Error, string? Submitter, string? TraceId, long CreatedAt, long UpdatedAt,
-        long? CompletedAt, string RequestHash, string? DegradedReason, string? LlmUsage, string? TraceParent);
+        long? CompletedAt, string RequestHash, string? DegradedReason, string? LlmUsage, string? TraceParent, long? TextPurgedAt);
 }

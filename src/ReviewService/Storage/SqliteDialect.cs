@@ -148,6 +148,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
             revoked_by TEXT
         );
         """,
+        RetentionMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -3,7 +3,7 @@ namespace ReviewService.Storage;
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
-    /// <summary><c>Sqlite</c> (default). PostgreSQL comes with scale-out.</summary>
+    /// <summary><c>Sqlite</c> (default; one instance) or <c>Postgres</c> (any number of instances on one database).</summary>
     public string Provider { get; set; } = "Sqlite";
 }
 
@@ -19,13 +19,18 @@ public static class StorageExtensions
         SqlDialect dialect = options.Provider.ToLowerInvariant() switch
         {
             "sqlite" => new SqliteDialect(string.IsNullOrWhiteSpace(connection) ? DefaultSqlite : connection),
-            _ => throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported. Use 'Sqlite'."),
+            "postgres" => new PostgresDialect(connection ?? ""),
+            _ => throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported. Use 'Sqlite' or 'Postgres'."),
         };
-        builder.Services.AddSingleton(dialect);
+        builder.Services.AddSingleton<SqlDialect>(_ => dialect); // a factory, so the container disposes it (PostgreSQL's connection pool)
         builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
         builder.Services.AddSingleton<IQueueStore, SqlQueueStore>();
         builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         builder.Services.AddHostedService<StorageStartup>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.TextDays >= 0 && o.IntervalMinutes > 0 && o.BatchSize > 0, "Retention:TextDays must be 0 or more, IntervalMinutes and BatchSize positive.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<TextRetention>();
         return builder;
     }
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewService.Storage;
 
 namespace ReviewService.Tests.ReviewQueue;
 
@@ -82,7 +85,7 @@ public sealed class QueueApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await _second.ClaimAsync(item)).StatusCode);
 
         var actions = (await _reviewer.AuditAsync(review.GetProperty("id").GetString()!)).Select(e => e.GetProperty("action").GetString()).ToList();
-        Assert.Equal(["queued", "claimed", "lease-renewed", "released", "claimed"], actions);
+        Assert.Equal(["evaluated", "queued", "claimed", "lease-renewed", "released", "claimed"], actions);
     }
 
     [Fact]
@@ -202,13 +205,11 @@ public sealed class QueueApiTests : IDisposable
     public async Task TheAuditLogCannotBeRewritten()
     {
         var (review, _) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
-        await using var db = new SqliteConnection($"Data Source={_app.DatabasePath}");
-        await db.OpenAsync();
+        // Straight to the database the app uses (SQLite or PostgreSQL), past the service's code.
+        await using var db = await _app.Services.GetRequiredService<SqlDialect>().OpenAsync(CancellationToken.None);
         foreach (var sql in new[] { "UPDATE audit_log SET actor = 'someone-else'", "DELETE FROM audit_log" })
         {
-            await using var command = db.CreateCommand();
-            command.CommandText = sql;
-            var refused = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+            var refused = await Assert.ThrowsAnyAsync<DbException>(() => db.ExecuteAsync(sql));
             Assert.Contains("append-only", refused.Message);
         }
         Assert.Equal("system", (await _reviewer.AuditAsync(review.GetProperty("id").GetString()!))[0].GetProperty("actor").GetString());

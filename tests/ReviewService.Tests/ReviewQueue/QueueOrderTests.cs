@@ -39,7 +39,8 @@ public sealed class QueueOrderTests
         Assert.Equal(ids[1], Assert.Single(limited).GetProperty("reviewId").GetString());
     }
 
-    [Fact]
+    // SQLite's migration 3 folds old rows; PostgreSQL starts from the folded schema.
+    [Fact, Trait("Storage", "SqliteOnly")]
     public async Task QueueItemsStoredBeforeTheQueueTableExistedBecomeOneItemPerReview()
     {
         var database = Path.Combine(Path.GetTempPath(), "reviewservice-tests", $"{Guid.NewGuid():N}.db");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewService.Storage;
 
 namespace ReviewService.Tests.Security;
 
@@ -71,7 +72,8 @@ public sealed class ApiKeysTests : IDisposable
 
     List<string> StoredValues()
     {
-        using var db = new SqliteConnection($"Data Source={_app.DatabasePath}");
+        // Straight to the database the app uses (SQLite or PostgreSQL), past the service's code.
+        using var db = _app.Services.GetRequiredService<SqlDialect>().CreateConnection();
         db.Open();
         using var command = db.CreateCommand();
         command.CommandText = "SELECT * FROM api_keys";

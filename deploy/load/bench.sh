@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Load benchmark: rules-only reviews of CUAD contracts on SQLite and on PostgreSQL, then with an LLM judge (a scripted
+# OpenAI-compatible server answering after a fixed latency) on PostgreSQL. Starts everything itself, one scenario at a time.
+# Usage: deploy/load/bench.sh [connections=8] [seconds=30] [contracts-dir=eval-data/contracts]
+# Environment: LLM_LATENCY_MS (default 200), SCENARIOS (default "sqlite postgres postgres-llm"), PORT (default 5090).
+# Needs: wrk and jq (Debian), python3, PostgreSQL (Debian's postgresql; started in a temp dir by .ci/postgres), the .NET SDK.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+connections=${1:-8}; seconds=${2:-30}; contracts=${3:-eval-data/contracts}
+port=${PORT:-5090}; llm_port=$((port + 1)); latency=${LLM_LATENCY_MS:-200}
+work=$(mktemp -d /tmp/reviews-bench.XXXXXX)
+pgdir=$(mktemp -d /tmp/reviews-bench-pg.XXXXXX)  # its own folder: .ci/postgres gives it to the postgres user
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$pgdir/data/PG_VERSION" ] && .ci/postgres stop "$pgdir" || true
+  rm -rf "$work" "$pgdir"
+}
+trap cleanup EXIT
+
+dotnet build -c Release src/ReviewService -v q -nologo >/dev/null
+# One request body per contract, sent in turn.
+for contract in "$contracts"/*.txt; do
+  jq -n --rawfile text "$contract" --arg name "$(basename "$contract")" \
+    '{policy: "contract-review", document: {fileName: $name, contentType: "text/plain", text: $text}}' > "$work/$(basename "$contract").json"
+  echo "$work/$(basename "$contract").json" >> "$work/bodies"
+done
+export BODIES="$work/bodies"
+
+run() { # scenario, then settings as KEY=VALUE
+  local scenario=$1; shift
+  # From its own folder, which holds appsettings.*.json (Development: the dev API keys), rules/ and prompts/.
+  (cd src/ReviewService/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    Logging__LogLevel__Default=Warning "$@" dotnet ReviewService.dll) > "$work/$scenario.log" 2>&1 &
+  local service=$!; pids+=("$service")
+  for _ in $(seq 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+  wrk -t2 -c"$connections" -d5s --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" >/dev/null  # warm-up
+  local before; before=$(cut -d' ' -f1-3 /proc/loadavg)
+  local result; result=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" | tail -1)
+  echo "$scenario: $result; load average before: $before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # What the last reviews became, and who decided the checks of the latest finished one (rules, llm, or none when left to a reviewer).
+  local list; list=$(curl -fs -H "X-Api-Key: dev-analyst-key" "http://127.0.0.1:$port/v1/reviews?limit=200")
+  local latest; latest=$(curl -fs -H "X-Api-Key: dev-analyst-key" "http://127.0.0.1:$port/v1/reviews/$(jq -r '[.items[] | select(.status != "pending")][0].id' <<<"$list")")
+  echo "  last 200 reviews: $(jq -r '[.items[].status] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' <<<"$list");" \
+       "latest finished: degraded $(jq -r .degraded <<<"$latest"), checks decided by $(jq -r '[.findings[].decidedBy // "none"] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' <<<"$latest")"
+  kill "$service"; wait "$service" 2>/dev/null || true
+}
+
+echo "$(date -u +%FT%TZ), $(nproc) cores, $connections connections, ${seconds} s per scenario, $(ls "$contracts"/*.txt | wc -l) contracts from $contracts"
+for scenario in ${SCENARIOS:-sqlite postgres postgres-llm}; do
+  case "$scenario" in
+    sqlite) run sqlite Storage__Provider=Sqlite ConnectionStrings__Reviews="Data Source=$work/reviews.db" ;;
+    postgres|postgres-llm)
+      if [ ! -f "$pgdir/data/PG_VERSION" ]; then pg=$(.ci/postgres start "$pgdir" $((port + 2))); fi
+      database="reviews_$(date +%s%N)"
+      psql "host=127.0.0.1 port=$((port + 2)) user=postgres dbname=postgres" -qc "CREATE DATABASE $database"
+      settings=(Storage__Provider=Postgres ConnectionStrings__Reviews="${pg/Database=postgres/Database=$database}")
+      if [ "$scenario" = postgres-llm ]; then
+        python3 deploy/load/scripted_llm.py "$llm_port" "$latency" 2>"$work/llm.log" & pids+=($!)
+        settings+=(Llm__Provider=OpenAI Llm__Endpoint="http://127.0.0.1:$llm_port/v1" Llm__Model=scripted Llm__ApiKey=load-test
+                   Llm__CircuitBreaker__MinimumThroughput=100000)
+        scenario="postgres-llm-${latency}ms"
+      fi
+      run "$scenario" "${settings[@]}" ;;
+    *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+  esac
+done

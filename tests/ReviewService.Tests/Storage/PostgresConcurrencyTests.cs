@@ -1,0 +1,96 @@
+using System.Net;
+using Dapper;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using ReviewService.Storage;
+using ReviewService.Tests.ReviewQueue;
+
+namespace ReviewService.Tests.Storage;
+
+/// <summary>Instances sharing one PostgreSQL database: migrations, review leases and reviewers' claims each have one winner.</summary>
+[Trait("Storage", "PostgresOnly")]
+public sealed class PostgresConcurrencyTests
+{
+    [PostgresFact]
+    public async Task InstancesStartingTogetherMigrateOnceAndTheirWorkersNeverLeaseTheSameReview()
+    {
+        var database = TestPostgres.NewDatabase();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var first = new PostgresDialect(database);
+        using var second = new PostgresDialect(database);
+        var stores = new[] { new SqlReviewStore(first, clock), new SqlReviewStore(second, clock) };
+
+        await Task.WhenAll(stores.Select(s => s.MigrateAsync(CancellationToken.None)));
+        await using (var db = new NpgsqlConnection(database))
+        {
+            Assert.Equal(first.Migrations.Count, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        }
+        var created = new List<Guid>();
+        for (var i = 0; i < 200; i++)
+        {
+            var review = NewReview(clock.GetUtcNow().AddMilliseconds(i));
+            await stores[i % 2].CreateAsync(review, CancellationToken.None);
+            created.Add(review.Id);
+        }
+
+        // Eight workers, four per instance, each with its own connection pool, lease until nothing is left.
+        var leased = await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
+        {
+            var mine = new List<Guid>();
+            while (await stores[worker % 2].ClaimNextAsync($"worker-{worker}", TimeSpan.FromMinutes(5), CancellationToken.None) is { } item)
+            {
+                mine.Add(item.Id);
+            }
+            return mine;
+        }));
+
+        var all = leased.SelectMany(l => l).ToList();
+        Assert.Equal(created.Order(), all.Order());
+        Assert.True(leased.Count(l => l.Count > 0) > 1, "The leases were not spread over the workers.");
+
+        // Leases still running: no one gets them; once expired, another instance takes one over.
+        Assert.Null(await stores[0].ClaimNextAsync("late-worker", TimeSpan.FromMinutes(5), CancellationToken.None));
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var takenOver = await stores[1].ClaimNextAsync("late-worker", TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.NotNull(takenOver);
+        Assert.Equal(2, takenOver.Attempts);
+    }
+
+    [PostgresFact]
+    public async Task TwoReviewersOnTwoInstancesClaimingOneItemHaveOneWinner()
+    {
+        var database = TestPostgres.NewDatabase();
+        using var a = new ReviewApp(settings: TestPostgres.Settings(database));
+        using var b = new ReviewApp(settings: TestPostgres.Settings(database));
+        var (onA, onB) = (a.WithKey(ReviewApp.ReviewerKey), b.WithKey(ReviewApp.Reviewer2Key));
+        for (var i = 0; i < 5; i++)
+        {
+            var (_, item) = await a.SubmitAndFindItemAsync(Fixtures.Text("contract.txt") + $"\n\nCopy {i}.");
+            var answers = await Task.WhenAll(onA.ClaimAsync(item), onB.ClaimAsync(item));
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(r => r.StatusCode).Order());
+        }
+    }
+
+    [PostgresFact]
+    public async Task ASubmissionWaitingOnAnInstanceWithoutWorkersIsAnsweredWhenAnotherInstanceFinishesIt()
+    {
+        var database = TestPostgres.NewDatabase();
+        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" });
+        using var worker = new ReviewApp(settings: TestPostgres.Settings(database));
+        _ = worker.Server; // start its workers
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await acceptOnly.Analyst().SubmitAsync(ReviewRequests.Text(Fixtures.Text("contract.txt")), wait: "30");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.NotEqual("pending", (await response.JsonAsync()).GetProperty("status").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"Answered after {clock.Elapsed}, not when the other instance finished.");
+    }
+
+    static NewReview NewReview(DateTimeOffset at)
+    {
+        var text = "This Agreement is governed by the laws of the State of New York.";
+        return new NewReview(Guid.NewGuid(), "contract-review", "test", new DocumentInfo("c.txt", "text/plain", "text", "00", text.Length, text.Length, [0]),
+            System.Text.Encoding.UTF8.GetBytes(text), text, null, new Dictionary<string, string>(), null, "hash", "analyst-1", null, null, at);
+    }
+}
