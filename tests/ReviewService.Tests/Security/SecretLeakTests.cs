@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using ReviewService.Tests.Storage;
 using ReviewService.Tests.Judge;
+using ReviewService.Tests.ReviewQueue;
 using static ReviewService.Tests.Judge.JudgeTestData;
 using static ReviewService.Tests.Telemetry.TelemetryCapture;
 
@@ -69,13 +72,51 @@ public sealed class SecretLeakTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.OperatorKey, HttpMethod.Get, "/health/details")).StatusCode);
         Assert.True(calls >= 1, "The judge should have met the echoing error.");
 
-        string[] secrets = [LlmKey, GuessedKey, ReviewApp.AnalystKey, ReviewApp.ReviewerKey, ReviewApp.OperatorKey, $"Data Source={app.DatabasePath}"];
+        AssertNowhere([LlmKey, GuessedKey, ReviewApp.AnalystKey, ReviewApp.ReviewerKey, ReviewApp.OperatorKey, $"Data Source={app.DatabasePath}"],
+            spans, logs, responses);
+        Assert.Contains(logs.Messages, m => m.Contains("LLM judge", StringComparison.Ordinal));   // the failure itself was logged
+    }
+
+    [PostgresFact]
+    public async Task ADatabasePasswordAppearsNowhereWhileTheDatabaseWorksNorWhenItCannotBeReached()
+    {
+        const string Password = "pg-canary-password-3c8e";
+        using var spans = new SpanCollector();
+        var logs = new LogCollector();
+        var working = new NpgsqlConnectionStringBuilder(TestPostgres.NewDatabase()) { Password = Password }.ConnectionString;
+        using (var app = new ReviewApp(settings: TestPostgres.Settings(working)))
+        using (var withLogs = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs))))
+        {
+            var analyst = withLogs.CreateClient();
+            analyst.DefaultRequestHeaders.Add("X-Api-Key", ReviewApp.AnalystKey);
+            var review = await analyst.SubmitAndWaitForAsync(Fixtures.Text("joint-filing-agreement.txt"));
+            Assert.Equal("completed", review.GetProperty("status").GetString());
+        }
+
+        // Nothing listens on the port: startup fails on the migration, and says so without the password.
+        var unreachable = new NpgsqlConnectionStringBuilder(working) { Port = FreePort(), Timeout = 2 }.ConnectionString;
+        using var down = new ReviewApp(settings: TestPostgres.Settings(unreachable));
+        using var downWithLogs = down.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        var failure = Record.Exception(() => downWithLogs.CreateClient());
+
+        Assert.NotNull(failure);
+        AssertNowhere([Password], spans, logs, [failure.ToString()]);
+    }
+
+    static void AssertNowhere(string[] secrets, IEnumerable<System.Diagnostics.Activity> spans, LogCollector logs, IEnumerable<string> responses)
+    {
         var emitted = spans.SelectMany(a => a.Strings().Select(s => ($"span {a.Source.Name}/{a.OperationName}", s)))
             .Concat(logs.Messages.Select(m => ("log", m)))
             .Concat(logs.Scopes.Select(s => ("log scope", s)))
             .Concat(responses.Select(r => ("response", r)));
         var leaks = emitted.SelectMany(e => secrets.Where(s => e.Item2.Contains(s, StringComparison.Ordinal)).Select(s => $"{e.Item1}: {s}")).Distinct().ToList();
         Assert.True(leaks.Count == 0, "Secrets found in: " + string.Join("; ", leaks));
-        Assert.Contains(logs.Messages, m => m.Contains("LLM judge", StringComparison.Ordinal));   // the failure itself was logged
+    }
+
+    static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
