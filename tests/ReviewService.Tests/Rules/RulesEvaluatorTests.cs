@@ -47,6 +47,26 @@ public sealed class RulesEvaluatorTests
         Assert.Equal(expected, law.Value);
     }
 
+    // The same words as boilerplate (absent) and as the clause itself (not absent): the rules read the legal language,
+    // not the word.
+    [Theory]
+    [InlineData("third-party-beneficiary", "No Third Party Beneficiaries. This Agreement is for the sole benefit of the Parties and there are no third party beneficiaries to it.", true)]
+    [InlineData("third-party-beneficiary", "Third Party Beneficiaries. Except for the Indemnitees, who may enforce Section 9 as third party beneficiaries, no other person has rights hereunder.", false)]
+    [InlineData("liquidated-damages", "Supplier shall indemnify Customer against all fines, penalties and costs arising from its breach.", true)]
+    [InlineData("liquidated-damages", "If Supplier delivers late, it shall pay a penalty equal to one percent of the price for each week of delay.", false)]
+    [InlineData("ip-ownership-assignment", "Either party may assign its rights under this Agreement to an Affiliate without consent.", true)]
+    [InlineData("ip-ownership-assignment", "All inventions developed by Consultant in performing the Services shall be owned by the Company.", false)]
+    [InlineData("insurance", "Contractor alone is responsible for unemployment insurance and payroll taxes of its staff.", true)]
+    [InlineData("insurance", "Contractor shall carry insurance covering its performance of the Services.", false)]
+    [InlineData("exclusivity", "This Agreement is the complete and exclusive statement of the agreement of the parties.", true)]
+    [InlineData("exclusivity", "During the Term, Distributor shall be the exclusive distributor of the Products in the Territory.", false)]
+    public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
+    {
+        var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
+
+        Assert.Equal(absent, finding.Outcome == Outcome.Absent);
+    }
+
     [Fact]
     public async Task EveryFindingPointsIntoTheTextOnRealContracts()
     {
