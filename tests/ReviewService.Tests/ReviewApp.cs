@@ -92,7 +92,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         return settings;
     }
 
-    public HttpClient Analyst() => WithKey(AnalystKey);
+    public HttpClient Analyst() => this.WithKey(AnalystKey);
 
     /// <summary>Serves on a real loopback port (Kestrel) for a browser; returns the address. Call before any client is created.</summary>
     public Uri StartOnLoopback()
@@ -103,19 +103,20 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         return new Uri(addresses.First());
     }
 
-    public HttpClient WithKey(string key)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
-
     public static string Sha256(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 }
 
 /// <summary>Requests and reads shared by the integration tests.</summary>
 public static class ReviewRequests
 {
+    /// <summary>A client of this app (or of one derived with <c>WithWebHostBuilder</c>) that sends <paramref name="key"/> as its API key.</summary>
+    public static HttpClient WithKey(this WebApplicationFactory<Program> app, string key)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
     public static object Text(string text, string fileName = "contract.txt", string contentType = "text/plain", string policy = "contract-review") =>
         new { policy, document = new { fileName, contentType, text } };
 

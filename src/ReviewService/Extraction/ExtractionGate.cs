@@ -33,7 +33,7 @@ public sealed class ExtractionGate(DocumentExtractor extractor, IOptions<Extract
             return new Failure(FailureKind.Busy, "Extraction busy",
                 $"{_options.MaxConcurrentLargeExtractions} large documents are being extracted and yours waited {_options.LargeQueueSeconds:0} s for a turn. " +
                 "Nothing was stored; send it again after the Retry-After delay.",
-                Extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 10 });
+                Extensions: new Dictionary<string, object?> { [Http.Problems.RetryAfterSeconds] = 10 });
         }
         try
         {

@@ -22,6 +22,9 @@ public static class Problems
 
     public static int StatusOf(FailureKind kind) => Status[kind];
 
+    /// <summary>The problem member (and <c>Retry-After</c> header) that tells a client when to try again.</summary>
+    public const string RetryAfterSeconds = "retryAfterSeconds";
+
     /// <summary>Details for the statuses the framework answers on its own (routing, authentication), so they say what to do too.</summary>
     static readonly Dictionary<int, string> FrameworkDetails = new()
     {
@@ -50,6 +53,11 @@ public static class Problems
                 c.ProblemDetails.Detail = detail;
             }
             c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? c.HttpContext.TraceIdentifier;
+            // A failure that says when to come back (rate limits, a busy extraction gate) says it in the header clients read too.
+            if (c.ProblemDetails.Extensions.TryGetValue(RetryAfterSeconds, out var seconds) && seconds is int retryAfter)
+            {
+                c.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
         return builder;
     }

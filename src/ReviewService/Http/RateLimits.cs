@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.RateLimiting;
@@ -82,10 +81,9 @@ public static class RateLimits
     {
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await new Failure(FailureKind.TooManyRequests, "Too many requests",
             $"This credential sent more requests than its limit allows (RateLimits in the service's settings). Wait {seconds} s and send the request again.",
-            Extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds })
+            Extensions: new Dictionary<string, object?> { [Problems.RetryAfterSeconds] = seconds })
             .ToProblem().ExecuteAsync(rejected.HttpContext);
     }
 }

@@ -47,10 +47,6 @@ public static class SubmitReview
         var extraction = await gate.ExtractAsync(submission!.ContentType, submission.FileName, submission.Content, ct);
         if (extraction.Failure is { } unreadable)
         {
-            if (unreadable.Extensions?.GetValueOrDefault("retryAfterSeconds") is int retryAfter)
-            {
-                request.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
             return Reject(unreadable);
         }
         var document = extraction.Document!;

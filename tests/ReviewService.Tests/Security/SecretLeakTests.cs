@@ -61,8 +61,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
 
         var submitted = await (await Send(ReviewApp.AnalystKey, HttpMethod.Post, "/v1/reviews/", ReviewRequests.Text(Distribution()))).JsonAsync();
         var id = submitted.GetProperty("id").GetString()!;
-        var analyst = withLogs.CreateClient();
-        analyst.DefaultRequestHeaders.Add("X-Api-Key", ReviewApp.AnalystKey);
+        var analyst = withLogs.WithKey(ReviewApp.AnalystKey);
         await analyst.WaitForReviewAsync(id);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(GuessedKey, HttpMethod.Get, "/v1/reviews/")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(null, HttpMethod.Get, "/v1/reviews/", bearer: GuessedKey)).StatusCode);
@@ -87,8 +86,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
         using (var app = new ReviewApp(settings: TestPostgres.Settings(working)))
         using (var withLogs = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs))))
         {
-            var analyst = withLogs.CreateClient();
-            analyst.DefaultRequestHeaders.Add("X-Api-Key", ReviewApp.AnalystKey);
+            var analyst = withLogs.WithKey(ReviewApp.AnalystKey);
             var review = await analyst.SubmitAndWaitForAsync(Fixtures.Text("joint-filing-agreement.txt"));
             Assert.Equal("completed", review.GetProperty("status").GetString());
         }

@@ -28,11 +28,9 @@ public sealed class TraceTests : IAsyncLifetime
         using var withLogs = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
         _server.Enqueue(ScriptedReply.Error(500));
 
-        var analyst = withLogs.CreateClient();
-        analyst.DefaultRequestHeaders.Add("X-Api-Key", ReviewApp.AnalystKey);
+        var analyst = withLogs.WithKey(ReviewApp.AnalystKey);
         var review = await analyst.SubmitAndWaitForAsync(Distribution(NonCompeteClause + $" ({Marker})."));
-        var reviewer = withLogs.CreateClient();
-        reviewer.DefaultRequestHeaders.Add("X-Api-Key", ReviewApp.ReviewerKey);
+        var reviewer = withLogs.WithKey(ReviewApp.ReviewerKey);
         var item = (await (await reviewer.GetAsync("/v1/queue")).JsonAsync()).GetProperty("items").EnumerateArray().Single();
         await reviewer.ClaimAsync(item);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await reviewer.ResolveAsync(item, item.Verdicts(_ => "absent"))).StatusCode);
