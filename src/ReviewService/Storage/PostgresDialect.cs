@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Npgsql;
 
 namespace ReviewService.Storage;
@@ -15,7 +16,11 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         {
             throw new InvalidOperationException("ConnectionStrings:Reviews must name a PostgreSQL Host when Storage:Provider is 'Postgres'.");
         }
-        _dataSource = NpgsqlDataSource.Create(builder);
+        // Database spans only inside a trace (a request, a review's processing): the workers' idle polling, migrations and
+        // retention sweeps would otherwise make a root span every few hundred milliseconds.
+        _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
+            .ConfigureTracing(t => t.ConfigureCommandFilter(_ => Activity.Current is not null).EnablePhysicalOpenTracing(false))
+            .Build();
     }
 
     public override string Name => "postgres";

@@ -17,9 +17,12 @@ public static class TelemetryExtensions
 {
     const string SemanticKernel = "Microsoft.SemanticKernel*";
 
+    /// <summary>Npgsql's own spans (one per command, inside a trace only: <see cref="Storage.PostgresDialect"/>) and connection-pool metrics.</summary>
+    const string Npgsql = "Npgsql";
+
     /// <summary>
-    /// Traces and metrics from the start: the service's own spans and instruments, ASP.NET Core, HttpClient and Semantic Kernel's
-    /// GenAI telemetry; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; a Prometheus scrape endpoint at <c>/metrics</c>.
+    /// Traces and metrics from the start: the service's own spans and instruments, ASP.NET Core, HttpClient, Semantic Kernel's
+    /// GenAI telemetry and Npgsql's database spans; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; a Prometheus scrape endpoint at <c>/metrics</c>.
     /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
@@ -39,7 +42,7 @@ public static class TelemetryExtensions
             .ConfigureResource(r => r.AddService(ReviewTelemetry.Name))
             .WithTracing(t =>
             {
-                t.AddSource(ReviewTelemetry.Name, SemanticKernel).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                t.AddSource(ReviewTelemetry.Name, SemanticKernel, Npgsql).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (otlp)
                 {
                     t.AddOtlpExporter();
@@ -47,7 +50,7 @@ public static class TelemetryExtensions
             })
             .WithMetrics(m =>
             {
-                m.AddMeter(ReviewTelemetry.Name, SemanticKernel).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                m.AddMeter(ReviewTelemetry.Name, SemanticKernel, Npgsql).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
                     .AddPrometheusExporter();
                 if (otlp)
                 {

@@ -90,6 +90,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
             var review = await analyst.SubmitAndWaitForAsync(Fixtures.Text("joint-filing-agreement.txt"));
             Assert.Equal("completed", review.GetProperty("status").GetString());
         }
+        Assert.Contains(spans, a => a.Source.Name == "Npgsql");   // the database's own spans were among those searched
 
         // Nothing listens on the port: startup fails on the migration, and says so without the password.
         var unreachable = new NpgsqlConnectionStringBuilder(working) { Port = FreePort(), Timeout = 2 }.ConnectionString;

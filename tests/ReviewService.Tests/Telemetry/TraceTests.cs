@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using ReviewService.Tests.Judge;
 using ReviewService.Tests.ReviewQueue;
+using ReviewService.Tests.Storage;
 using static ReviewService.Tests.Judge.JudgeTestData;
 using static ReviewService.Tests.Telemetry.TelemetryCapture;
 
@@ -61,5 +62,26 @@ public sealed class TraceTests : IAsyncLifetime
         Assert.DoesNotContain(everything, v => v?.Contains(Marker, StringComparison.Ordinal) == true);
         Assert.Contains(_server.Calls, c => c.User.Contains(Marker, StringComparison.Ordinal));
         Assert.Contains(logs.Scopes, s => s.Contains($"TraceId:{traceId}", StringComparison.Ordinal));
+    }
+
+    [PostgresFact]
+    public async Task OnPostgreSqlTheTraceShowsEachDatabaseCommandAndTheWorkersIdlePollingMakesNoSpans()
+    {
+        using var spans = new SpanCollector();
+        var database = TestPostgres.NewDatabase();
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database).Database;
+        using var app = new ReviewApp(settings: TestPostgres.Settings(database));
+        var review = await app.WithKey(ReviewApp.AnalystKey).SubmitAndWaitForAsync(Distribution(NonCompeteClause));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the workers poll the empty queue meanwhile
+
+        var traceId = review.GetProperty("traceId").GetString()!;
+        var ours = spans.Where(a => a.Source.Name == "Npgsql" && (string?)a.GetTagItem("db.namespace") == name).ToList();
+        var inTrace = ours.Where(a => a.TraceId.ToHexString() == traceId).ToList();
+        var parents = spans.Where(a => a.TraceId.ToHexString() == traceId).ToDictionary(a => a.SpanId, a => a.OperationName);
+        Assert.Contains(inTrace, a => parents.GetValueOrDefault(a.ParentSpanId) == "review.submit");
+        Assert.Contains(inTrace, a => parents.GetValueOrDefault(a.ParentSpanId) == "review.process");
+        Assert.All(inTrace, a => Assert.False(string.IsNullOrEmpty((string?)a.GetTagItem("db.query.text")), $"{a.OperationName} has no query text"));
+        var roots = ours.Where(a => a.Parent is null && a.ParentSpanId == default).Select(a => (string?)a.GetTagItem("db.query.text")).ToList();
+        Assert.True(roots.Count == 0, $"{roots.Count} database spans outside any trace, e.g. {roots.FirstOrDefault()}");
     }
 }
