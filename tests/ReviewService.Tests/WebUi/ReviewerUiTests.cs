@@ -90,6 +90,45 @@ public sealed partial class ReviewerUiTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task AWorkingReviewersClaimIsRenewedBeforeItLapsesAndAnIdleReviewersLapsesKeepingTheDecisions()
+    {
+        // A 6-second lease: the page renews it past half its length if the reviewer worked since the last claim.
+        await using var ui = new ReviewUi(chromium, new() { ["Queue:LeaseMinutes"] = "0.1" });
+        var (_, item) = await ui.App.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var itemId = item.GetProperty("id").GetString();
+        using var api = ui.App.WithKey(ReviewApp.ReviewerKey);
+        async Task<JsonElement> LeaseAsync() => (await (await api.GetAsync($"/v1/queue/{itemId}")).JsonAsync()).GetProperty("item").GetProperty("lease");
+
+        var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
+        await page.GotoAsync($"/#/queue/{itemId}");
+        await Assertions.Expect(page.Locator("#checks > li.check").First).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("c");
+        await Assertions.Expect(page.Locator("#lease")).ToContainTextAsync("You hold this item");
+        var first = (await LeaseAsync()).GetProperty("expiresAt").GetDateTimeOffset();
+        await page.Keyboard.PressAsync("p");
+
+        // Working for 15 s, 2.5 leases: the service still sees the claim, with a later expiry.
+        for (var second = 0; second < 15; second++)
+        {
+            await Task.Delay(1000);
+            await page.Keyboard.PressAsync(second % 2 == 0 ? "k" : "j");
+        }
+        var renewed = await LeaseAsync();
+        Assert.Equal(JsonValueKind.Object, renewed.ValueKind);
+        Assert.Equal("reviewer-1", renewed.GetProperty("holder").GetString());
+        Assert.True(renewed.GetProperty("expiresAt").GetDateTimeOffset() > first.AddSeconds(8), $"Lease not renewed: {first:O} then {renewed}");
+
+        // Idle: the claim lapses, the page says so, and the decision made is still there after claiming again.
+        await Assertions.Expect(page.Locator("#status[role=alert]")).ToContainTextAsync("lapsed", new() { Timeout = 20_000 });
+        Assert.Equal(JsonValueKind.Null, (await LeaseAsync()).ValueKind);
+        await Assertions.Expect(page.Locator("#submit")).ToBeDisabledAsync();
+        await page.Keyboard.PressAsync("c");
+        await Assertions.Expect(page.Locator("#lease")).ToContainTextAsync("You hold this item");
+        await Assertions.Expect(page.Locator("#checks input[type=radio][value=present]").First).ToBeCheckedAsync();
+        Assert.Empty(ui.PageErrors);
+    }
+
+    [Fact]
     public async Task ReviewerSeesTheModelsRefusedSuggestionWithItsRationale()
     {
         await using var llm = await ScriptedLlmServer.StartAsync();

@@ -1,5 +1,7 @@
 // A queue item: the document with each check's evidence and candidates highlighted, and a decision per check.
 // Claim it (c), decide every check (j/k to move, p/a to decide), submit (Ctrl+Enter).
+// While the reviewer works (a key, a click or typing since the last claim), the claim is renewed before it lapses; an idle
+// reviewer's claim is left to lapse, so an abandoned tab does not hold the item, and the decisions made so far are kept.
 import { api, session } from './api.js';
 import { el, fill, formatTime, highlight, markCurrent, passagesOf, say, scrollWithin } from './dom.js';
 import { checkPanel } from './checks.js';
@@ -24,6 +26,14 @@ export function renderQueueItem(view, [id]) {
   let panels = [];
   let current = 0;
   const verdicts = new Map();
+  // The lease as this browser measures it (its clock may differ from the service's): claimed at, lasting, worked on since.
+  let claimedAt = 0;
+  let leaseMs = 0;
+  let workedSinceClaim = false;
+  const touch = () => { workedSinceClaim = true; };
+  view.addEventListener('click', touch);
+  view.addEventListener('input', touch);
+  const renewal = setInterval(renewOrLapse, 1000);
 
   load();
 
@@ -112,12 +122,37 @@ export function renderQueueItem(view, [id]) {
 
   async function claimItem() {
     try {
-      item = await api(`/v1/queue/${id}/claim`, { method: 'POST' });
-      showLease();
+      await takeLease();
       say(status, 'Claimed. Decide each check, then submit.');
       panels[current]?.panel.focus({ preventScroll: true });
     } catch (error) {
       say(status, error.message, 'error');
+    }
+  }
+
+  async function takeLease() {
+    item = await api(`/v1/queue/${id}/claim`, { method: 'POST' });
+    claimedAt = Date.now();
+    leaseMs = Math.max(2000, Date.parse(item.lease.expiresAt) - claimedAt);
+    workedSinceClaim = false;
+    showLease();
+  }
+
+  // Past half the lease: renew it if the reviewer worked since the last claim. Past its end: say so.
+  async function renewOrLapse() {
+    if (!holdsLease() || item.status === 'resolved' || claimedAt === 0) return;
+    const held = Date.now() - claimedAt;
+    if (held >= leaseMs) {
+      claimedAt = 0;
+      item.lease = null;
+      showLease();
+      say(status, 'Your claim lapsed while you were away: claim again (c) to go on. Your decisions so far are kept.', 'error');
+    } else if (held >= leaseMs / 2 && workedSinceClaim) {
+      try {
+        await takeLease();
+      } catch (error) {
+        say(status, `Could not renew your claim: ${error.message}`, 'error');
+      }
     }
   }
 
@@ -159,7 +194,11 @@ export function renderQueueItem(view, [id]) {
   }
 
   return {
+    dispose() {
+      clearInterval(renewal);
+    },
     onKey(event) {
+      touch();
       const key = event.key;
       if (key === 'Enter' && (event.ctrlKey || event.metaKey)) submitVerdicts();
       else if (key === 'Escape') document.activeElement?.blur();
