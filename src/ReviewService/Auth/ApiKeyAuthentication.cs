@@ -10,14 +10,14 @@ namespace ReviewService.Auth;
 
 /// <summary>Authenticates <c>X-Api-Key</c> by comparing its SHA-256 with the configured hashes in constant time.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptionsMonitor<AuthOptions> keys, IApiKeyStore issued)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptionsMonitor<AuthOptions> keys, IApiKeyStore issued, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     const string AuthorizationPrefix = "ApiKey ";
 
-    /// <summary>Keys from configuration first (compared in constant time), then the keys admins issued through the API.</summary>
+    /// <summary>Keys from configuration first (compared in constant time), then the keys admins issued through the API (unless revoked or expired).</summary>
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (PresentedKey(Request) is not { } key)
@@ -27,7 +27,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         var (name, roles) = keys.CurrentValue.ApiKeys.FirstOrDefault(k => Matches(k.KeySha256, hash)) is { } configured
             ? (configured.Name, configured.Roles)
-            : await issued.FindActiveAsync(Convert.ToHexStringLower(hash), Context.RequestAborted) is { } record
+            : await issued.FindActiveAsync(Convert.ToHexStringLower(hash), clock.GetUtcNow(), Context.RequestAborted) is { } record
                 ? (record.Name, record.Roles)
                 : (null, (IReadOnlyList<string>)[]);
         if (name is null)

@@ -5,7 +5,7 @@ namespace ReviewService.Storage;
 
 public sealed class SqlApiKeyStore(SqlDialect dialect) : IApiKeyStore
 {
-    const string Columns = "id, name, key_sha256 AS KeySha256, roles, created_by AS CreatedBy, created_at AS CreatedAt, revoked_at AS RevokedAt, revoked_by AS RevokedBy";
+    const string Columns = "id, name, key_sha256 AS KeySha256, roles, created_by AS CreatedBy, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt, revoked_by AS RevokedBy";
 
     public async Task<bool> CreateAsync(ApiKeyRecord key, CancellationToken ct)
     {
@@ -13,12 +13,12 @@ public sealed class SqlApiKeyStore(SqlDialect dialect) : IApiKeyStore
         try
         {
             await db.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO api_keys (id, name, key_sha256, roles, created_by, created_at)
-                VALUES (@id, @name, @hash, @roles, @by, @at)
+                INSERT INTO api_keys (id, name, key_sha256, roles, created_by, created_at, expires_at)
+                VALUES (@id, @name, @hash, @roles, @by, @at, @expires)
                 """, new
             {
                 id = key.Id.ToString(), name = key.Name, hash = key.KeySha256, roles = string.Join(',', key.Roles),
-                by = key.CreatedBy, at = key.CreatedAt.ToUnixTimeMilliseconds(),
+                by = key.CreatedBy, at = key.CreatedAt.ToUnixTimeMilliseconds(), expires = key.ExpiresAt?.ToUnixTimeMilliseconds(),
             }, cancellationToken: ct));
             return true;
         }
@@ -40,11 +40,12 @@ public sealed class SqlApiKeyStore(SqlDialect dialect) : IApiKeyStore
         return [.. rows.Select(r => r.ToRecord())];
     }
 
-    public async Task<ApiKeyRecord?> FindActiveAsync(string keySha256, CancellationToken ct)
+    public async Task<ApiKeyRecord?> FindActiveAsync(string keySha256, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
         var row = await db.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM api_keys WHERE key_sha256 = @keySha256 AND revoked_at IS NULL", new { keySha256 }, cancellationToken: ct));
+            $"SELECT {Columns} FROM api_keys WHERE key_sha256 = @keySha256 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now)",
+            new { keySha256, now = now.ToUnixTimeMilliseconds() }, cancellationToken: ct));
         return row?.ToRecord();
     }
 
@@ -59,9 +60,11 @@ public sealed class SqlApiKeyStore(SqlDialect dialect) : IApiKeyStore
     static async Task<bool> NameTakenAsync(DbConnection db, string name, CancellationToken ct) =>
         await db.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM api_keys WHERE name = @name", new { name }, cancellationToken: ct)) > 0;
 
-    sealed record Row(string Id, string Name, string KeySha256, string Roles, string CreatedBy, long CreatedAt, long? RevokedAt, string? RevokedBy)
+    sealed record Row(string Id, string Name, string KeySha256, string Roles, string CreatedBy, long CreatedAt, long? ExpiresAt, long? RevokedAt, string? RevokedBy)
     {
         public ApiKeyRecord ToRecord() => new(Guid.Parse(Id), Name, KeySha256, Roles.Split(',', StringSplitOptions.RemoveEmptyEntries), CreatedBy,
-            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), RevokedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : null, RevokedBy);
+            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), Time(ExpiresAt), Time(RevokedAt), RevokedBy);
+
+        static DateTimeOffset? Time(long? ms) => ms is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null;
     }
 }

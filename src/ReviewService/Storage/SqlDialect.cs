@@ -31,4 +31,7 @@ public abstract class SqlDialect
         ALTER TABLE reviews ADD COLUMN text_purged_at BIGINT;
         CREATE INDEX ix_reviews_retention ON reviews (updated_at) WHERE text_purged_at IS NULL;
         """;
+
+    /// <summary>Issued API keys expire (keys issued before this migration have none).</summary>
+    protected const string KeyExpiryMigration = "ALTER TABLE api_keys ADD COLUMN expires_at BIGINT;";
 }

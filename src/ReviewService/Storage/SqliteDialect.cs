@@ -149,6 +149,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         );
         """,
         RetentionMigration,
+        KeyExpiryMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ReviewService.Storage;
 
 namespace ReviewService.Tests.Security;
@@ -49,6 +50,8 @@ public sealed class ApiKeysTests : IDisposable
         { "name with spaces", new { name = "a b", roles = new[] { "analyst" } }, HttpStatusCode.BadRequest, "name" },
         { "no roles", new { name = "k1", roles = Array.Empty<string>() }, HttpStatusCode.BadRequest, "roles" },
         { "unknown role", new { name = "k2", roles = new[] { "root" } }, HttpStatusCode.BadRequest, "roles" },
+        { "a lifetime of 0 days", new { name = "k3", roles = new[] { "analyst" }, expiresInDays = 0 }, HttpStatusCode.BadRequest, "expiresInDays" },
+        { "a lifetime over ten years", new { name = "k4", roles = new[] { "analyst" }, expiresInDays = 3651 }, HttpStatusCode.BadRequest, "1 to 3650 days" },
         { "name of a configured key", new { name = "analyst-1", roles = new[] { "analyst" } }, HttpStatusCode.Conflict, "already a key" },
     };
 
@@ -68,6 +71,30 @@ public sealed class ApiKeysTests : IDisposable
         var admin = _app.WithKey(ReviewApp.AdminKey);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/v1/admin/keys/", new { name = "twice", roles = new[] { "reviewer" } })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/v1/admin/keys/", new { name = "twice", roles = new[] { "reviewer" } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnIssuedKeyExpiresAfterItsLifetimeNinetyDaysUnlessTheAdminSaysOtherwise()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var app = new ReviewApp { Clock = clock };
+        var admin = app.WithKey(ReviewApp.AdminKey);
+        var week = await (await admin.PostAsJsonAsync("/v1/admin/keys/", new { name = "contractor", roles = new[] { "reviewer" }, expiresInDays = 7 })).JsonAsync();
+        var standard = await (await admin.PostAsJsonAsync("/v1/admin/keys/", new { name = "intake", roles = new[] { "analyst" } })).JsonAsync();
+        Assert.Equal(clock.GetUtcNow().AddDays(7), week.GetProperty("expiresAt").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.Equal(clock.GetUtcNow().AddDays(90), standard.GetProperty("expiresAt").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        var contractor = app.WithKey(week.GetProperty("key").GetString()!);
+        var intake = app.WithKey(standard.GetProperty("key").GetString()!);
+
+        clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await contractor.GetAsync("/v1/queue")).StatusCode);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await contractor.GetAsync("/v1/queue")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await intake.GetAsync("/v1/me")).StatusCode);
+        clock.Advance(TimeSpan.FromDays(83));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await intake.GetAsync("/v1/me")).StatusCode);
+        var listed = await (await admin.GetAsync("/v1/admin/keys/")).JsonAsync();
+        Assert.Contains(listed.EnumerateArray(), k => k.GetProperty("name").GetString() == "contractor" && k.GetProperty("expiresAt").ValueKind == System.Text.Json.JsonValueKind.String);
     }
 
     List<string> StoredValues()
