@@ -1,8 +1,8 @@
 using Dapper;
-using Microsoft.Data.Sqlite;
 using ReviewService.Decisions;
 using ReviewService.ReviewQueue;
 using ReviewService.Storage;
+using ReviewService.Tests.Storage;
 
 namespace ReviewService.Tests.ReviewQueue;
 
@@ -43,19 +43,11 @@ public sealed class QueueOrderTests
     [Fact, Trait("Storage", "SqliteOnly")]
     public async Task QueueItemsStoredBeforeTheQueueTableExistedBecomeOneItemPerReview()
     {
-        var database = Path.Combine(Path.GetTempPath(), "reviewservice-tests", $"{Guid.NewGuid():N}.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
         var review = Guid.NewGuid().ToString();
-        await using (var db = new SqliteConnection($"Data Source={database}"))
+        // The schema as migrations 1 and 2 left it, with one review waiting on two checks.
+        var (database, db) = await OldSqliteSchema.CreateAsync(2);
+        await using (db)
         {
-            // The schema as migrations 1 and 2 left it, with one review waiting on two checks.
-            var dialect = new SqliteDialect($"Data Source={database}");
-            await db.ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
-            for (var version = 1; version <= 2; version++)
-            {
-                await db.ExecuteAsync(dialect.Migrations[version - 1]);
-                await db.ExecuteAsync("INSERT INTO schema_migrations VALUES (@version, 0)", new { version });
-            }
             await db.ExecuteAsync("""
                 INSERT INTO reviews (id, policy, policy_version, status, document, metadata, request_hash, created_at, updated_at, findings)
                 VALUES (@review, 'contract-review', 'v', 'needs_review',

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReviewService.Storage;
+using ReviewService.Tests.Storage;
 
 namespace ReviewService.Tests.Security;
 
@@ -95,6 +97,27 @@ public sealed class ApiKeysTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await intake.GetAsync("/v1/me")).StatusCode);
         var listed = await (await admin.GetAsync("/v1/admin/keys/")).JsonAsync();
         Assert.Contains(listed.EnumerateArray(), k => k.GetProperty("name").GetString() == "contractor" && k.GetProperty("expiresAt").ValueKind == System.Text.Json.JsonValueKind.String);
+    }
+
+    [Fact, Trait("Storage", "SqliteOnly")]
+    public async Task AKeyIssuedBeforeKeysExpiredKeepsWorkingAfterTheUpgradeAndIsListedWithoutAnExpiry()
+    {
+        const string Key = "rsk_issued-by-an-older-release";
+        var (database, db) = await OldSqliteSchema.CreateAsync(5);
+        await using (db)
+        {
+            await db.ExecuteAsync("""
+                INSERT INTO api_keys (id, name, key_sha256, roles, created_by, created_at)
+                VALUES (@id, 'legacy-intake', @hash, 'analyst', 'admin-1', 1000)
+                """, new { id = Guid.NewGuid().ToString(), hash = ReviewApp.Sha256(Key) });
+        }
+
+        using var app = new ReviewApp(database);
+        var me = await (await app.WithKey(Key).GetAsync("/v1/me")).JsonAsync();
+        Assert.Equal("legacy-intake", me.GetProperty("name").GetString());
+        var listed = await (await app.WithKey(ReviewApp.AdminKey).GetAsync("/v1/admin/keys/")).JsonAsync();
+        var legacy = listed.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "legacy-intake");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, legacy.GetProperty("expiresAt").ValueKind);
     }
 
     List<string> StoredValues()
