@@ -29,7 +29,7 @@ public sealed partial class BranchPrefix
     /// <summary>The spellings of the first word: a match starts where a word of the text starts with one of them.</summary>
     public IReadOnlyList<string> First => _steps[0];
 
-    /// <summary>A word the lookbehind right after the first word requires in the same sentence, or null.</summary>
+    /// <summary>A word the lookbehind right after the first word (or the rest of it) requires in the same sentence, or null.</summary>
     public PrecedingWord? Before { get; }
 
     /// <summary>True when the first word ends where the pattern says (<c>\s+</c> or <c>\b</c> follows it): the text's word at a match is one of its spellings exactly.</summary>
