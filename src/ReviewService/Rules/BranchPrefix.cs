@@ -16,6 +16,7 @@ public sealed partial class BranchPrefix
     // For each step, the index of the first step after the optional phrase it opens ("(?:the\s+)?"), or 0.
     readonly IReadOnlyList<int> _skipTo;
     readonly bool _trailingSpace;
+    string? _description;
 
     BranchPrefix(IReadOnlyList<string[]> steps, IReadOnlyList<int> skipTo, bool firstIsWhole, bool trailingSpace, PrecedingWord? before)
     {
@@ -35,8 +36,13 @@ public sealed partial class BranchPrefix
     /// <summary>True when the first word ends where the pattern says (<c>\s+</c> or <c>\b</c> follows it): the text's word at a match is one of its spellings exactly.</summary>
     public bool FirstIsWhole { get; }
 
-    /// <summary>The words in order, spellings joined by '|', optional phrases in brackets, and '_' where white space must follow: "of [the] expiration|termination".</summary>
-    public override string ToString()
+    /// <summary>
+    /// The words in order, spellings joined by '|', optional phrases in brackets, and '_' where white space must follow:
+    /// "of [the] expiration|termination". Two prefixes with the same description are found at the same places.
+    /// </summary>
+    public override string ToString() => _description ??= Describe();
+
+    string Describe()
     {
         var words = _steps.Select(s => string.Join('|', s)).ToList();
         for (var s = 0; s < _steps.Count; s++)
