@@ -72,7 +72,7 @@ public sealed partial class BranchPrefix
         }
         foreach (var spelling in _steps[step])
         {
-            if (!text.AsSpan(at).StartsWith(spelling, StringComparison.OrdinalIgnoreCase))
+            if (!HasSpellingAt(text, at, spelling))
             {
                 continue;
             }
@@ -92,6 +92,26 @@ public sealed partial class BranchPrefix
             }
         }
         return false;
+    }
+
+    // What StartsWith(spelling, OrdinalIgnoreCase) answers for a spelling of ASCII letters and digits, without its overhead
+    // (this runs at every start of a frequent word).
+    static bool HasSpellingAt(string text, int at, string spelling)
+    {
+        if (at + spelling.Length > text.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < spelling.Length; i++)
+        {
+            var c = text[at + i];
+            var s = spelling[i];
+            if (c != s && !(char.IsAsciiLetter(s) && (c | 0x20) == (s | 0x20)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int Spaces(string text, int at)
