@@ -5,17 +5,15 @@ namespace ReviewService.Policies;
 /// <summary>A loaded, validated policy: its definition, compiled detectors and rules, and the content hash that versions it.</summary>
 public sealed class Policy
 {
-    internal Policy(PolicyDefinition definition, string version, IReadOnlyDictionary<string, Detector> detectors,
-        RulesEngine.RulesEngine engine, IReadOnlyList<string> workflows, IReadOnlyDictionary<string, CompiledRule> rules)
+    internal Policy(PolicyDefinition definition, string version, IReadOnlyDictionary<string, Detector> detectors, IReadOnlyList<CompiledRule> rules)
     {
         Definition = definition;
         Version = version;
         Detectors = detectors;
-        Engine = engine;
-        Workflows = workflows;
-        Rules = rules;
+        InOrder = rules;
+        Rules = rules.ToDictionary(r => r.Name, StringComparer.Ordinal);
         Checks = definition.Checks.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        RulesByCheck = rules.Values.OrderBy(r => r.Order).ToLookup(r => r.Check, StringComparer.Ordinal);
+        RulesByCheck = rules.ToLookup(r => r.Check, StringComparer.Ordinal);
         DetectorsByCheck = definition.Checks.ToDictionary(c => c.Name,
             c => (IReadOnlyList<string>)[.. RulesByCheck[c.Name].SelectMany(r => r.Detectors).Distinct()], StringComparer.Ordinal);
     }
@@ -25,9 +23,9 @@ public sealed class Policy
     public PolicyDefinition Definition { get; }
     public IReadOnlyDictionary<string, CheckDefinition> Checks { get; }
     public IReadOnlyDictionary<string, Detector> Detectors { get; }
-    internal RulesEngine.RulesEngine Engine { get; }
-    internal IReadOnlyList<string> Workflows { get; }
-    /// <summary>Rule metadata by rule name, in file order.</summary>
+    /// <summary>The rules in file order (files by name): the order in which they decide.</summary>
+    public IReadOnlyList<CompiledRule> InOrder { get; }
+    /// <summary>Rule metadata by rule name.</summary>
     public IReadOnlyDictionary<string, CompiledRule> Rules { get; }
     /// <summary>Each check's rules, in file order.</summary>
     public ILookup<string, CompiledRule> RulesByCheck { get; }
@@ -35,10 +33,10 @@ public sealed class Policy
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DetectorsByCheck { get; }
 }
 
-/// <summary>What a rule decides when its expression holds.</summary>
+/// <summary>What a rule decides when its expression holds, and the expression compiled (<see cref="Holds"/>).</summary>
 public sealed record CompiledRule(
     string Name, string Workflow, string Check, Outcome Outcome, double Confidence,
-    IReadOnlyList<string> Detectors, IReadOnlyList<string> EvidenceDetectors, int Order);
+    IReadOnlyList<string> Detectors, IReadOnlyList<string> EvidenceDetectors, Func<DetectorHits, bool> Holds);
 
 /// <summary>The policies the service loaded at startup, by name.</summary>
 public sealed class PolicyCatalog(IReadOnlyList<Policy> policies)

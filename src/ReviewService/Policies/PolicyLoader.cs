@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using RulesEngine.ExpressionBuilders;
 using RulesEngine.Models;
 using ReviewService.Rules;
 
@@ -24,6 +25,8 @@ public static partial class PolicyLoader
     public const string PolicyFile = "policy.json";
     public const string DetectorsFile = "detectors.json";
     public const string RulesPattern = "*.rules.json";
+
+    static readonly RuleExpressionParser Parser = new(new ReSettings { CustomTypes = [typeof(DetectorHits)], AutoRegisterInputType = true });
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -72,7 +75,7 @@ public static partial class PolicyLoader
         ValidateChecks(folder, definition, detectors, errors);
 
         var workflows = new List<Workflow>();
-        var rules = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
+        var rules = new List<CompiledRule>();
         foreach (var file in ruleFiles)
         {
             var name = $"{folder}/{Path.GetFileName(file)}";
@@ -89,30 +92,17 @@ public static partial class PolicyLoader
             workflows.Add(workflow);
             foreach (var rule in workflow.Rules ?? [])
             {
-                var compiled = DescribeRule(name, workflow.WorkflowName, rule, rules.Count, definition, detectors, errors);
-                if (compiled is null)
-                {
-                    continue;
-                }
-                if (!rules.TryAdd(rule.RuleName, compiled))
+                if (rules.Any(r => r.Name == rule.RuleName))
                 {
                     errors.Add($"{name}: rule '{rule.RuleName}': duplicate rule name in policy '{folder}'.");
                 }
+                else if (CompileRule(name, workflow.WorkflowName, rule, definition, detectors, errors) is { } compiled)
+                {
+                    rules.Add(compiled);
+                }
             }
         }
-        if (errors.Count > 0)
-        {
-            throw new PolicyLoadException(errors);
-        }
-
-        var engine = new RulesEngine.RulesEngine([.. workflows], new ReSettings
-        {
-            CustomTypes = [typeof(DetectorHits)],
-            AutoRegisterInputType = true,
-        });
-        var policy = new Policy(definition, Version(directory), detectors, engine, [.. workflows.Select(w => w.WorkflowName)], rules);
-        CompileExpressions(folder, policy, ruleFiles, errors);
-        return errors.Count > 0 ? throw new PolicyLoadException(errors) : policy;
+        return errors.Count > 0 ? throw new PolicyLoadException(errors) : new Policy(definition, Version(directory), detectors, rules);
     }
 
     /// <summary>The policy version: a content hash of every file in its folder, so any edit yields a new version.</summary>
@@ -218,10 +208,15 @@ public static partial class PolicyLoader
         }
     }
 
-    static CompiledRule? DescribeRule(string file, string workflow, Rule rule, int order, PolicyDefinition definition,
+    /// <summary>
+    /// Reads a rule's properties and compiles its expression with RulesEngine's parser (Dynamic LINQ over <c>doc</c>), once
+    /// the expression is known to use only the detector queries: a typo fails startup, naming the rule.
+    /// </summary>
+    static CompiledRule? CompileRule(string file, string workflow, Rule rule, PolicyDefinition definition,
         Dictionary<string, Detector> detectors, List<string> errors)
     {
         var where = $"{file}: rule '{rule.RuleName}'";
+        var errorsBefore = errors.Count;
         var properties = rule.Properties ?? [];
         var check = Property(properties, "check");
         var outcomeText = Property(properties, "outcome");
@@ -263,27 +258,25 @@ public static partial class PolicyLoader
         {
             errors.Add($"{where}: unknown evidence detector '{unknown}'.");
         }
-        return new CompiledRule(rule.RuleName, workflow, check, outcome, confidence, referenced, evidence, order);
+        if (errors.Count > errorsBefore)
+        {
+            return null;
+        }
+        try
+        {
+            var holds = Parser.Compile<bool>(rule.Expression, [RuleParameter.Create(RulesEvaluator.Parameter, typeof(DetectorHits))]);
+            return new CompiledRule(rule.RuleName, workflow, check, outcome, confidence, referenced, evidence, hits => holds([hits]));
+        }
+        catch (Exception compile) when (compile is not OutOfMemoryException)
+        {
+            errors.Add($"{where}: the expression does not compile: {compile.Message}");
+            return null;
+        }
     }
 
     static string? Property(Dictionary<string, object> properties, string name) => properties.TryGetValue(name, out var value)
         ? value is JsonElement { ValueKind: JsonValueKind.String } s ? s.GetString() : value?.ToString()
         : null;
-
-    /// <summary>Compiles every expression now by running the rules on an empty document: a typo fails startup, naming the rule.</summary>
-    static void CompileExpressions(string folder, Policy policy, List<string> ruleFiles, List<string> errors)
-    {
-        var hits = new DetectorHits("", policy.Detectors);
-        foreach (var workflow in policy.Workflows)
-        {
-            var results = policy.Engine.ExecuteAllRulesAsync(workflow, new RuleParameter(RulesEvaluator.Parameter, hits)).AsTask().GetAwaiter().GetResult();
-            foreach (var failed in results.Where(r => !string.IsNullOrEmpty(r.ExceptionMessage)))
-            {
-                var file = ruleFiles.Select(Path.GetFileName).FirstOrDefault(f => policy.Rules.TryGetValue(failed.Rule.RuleName, out var r) && r.Workflow == workflow);
-                errors.Add($"{folder}/{file}: rule '{failed.Rule.RuleName}': the expression does not compile: {failed.ExceptionMessage}");
-            }
-        }
-    }
 
     // Everything an expression may contain once its string literals are emptied: no member access but the detector queries,
     // so no expression can name a type, call a method or construct an object (defence beside the patched Dynamic LINQ).

@@ -16,6 +16,7 @@ public sealed partial class BranchPrefix
     // For each step, the index of the first step after the optional phrase it opens ("(?:the\s+)?"), or 0.
     readonly IReadOnlyList<int> _skipTo;
     readonly bool _trailingSpace;
+    string? _description;
 
     BranchPrefix(IReadOnlyList<string[]> steps, IReadOnlyList<int> skipTo, bool firstIsWhole, bool trailingSpace, PrecedingWord? before)
     {
@@ -29,14 +30,19 @@ public sealed partial class BranchPrefix
     /// <summary>The spellings of the first word: a match starts where a word of the text starts with one of them.</summary>
     public IReadOnlyList<string> First => _steps[0];
 
-    /// <summary>A word the lookbehind right after the first word requires in the same sentence, or null.</summary>
+    /// <summary>A word the lookbehind right after the first word (or the rest of it) requires in the same sentence, or null.</summary>
     public PrecedingWord? Before { get; }
 
     /// <summary>True when the first word ends where the pattern says (<c>\s+</c> or <c>\b</c> follows it): the text's word at a match is one of its spellings exactly.</summary>
     public bool FirstIsWhole { get; }
 
-    /// <summary>The words in order, spellings joined by '|', optional phrases in brackets, and '_' where white space must follow: "of [the] expiration|termination".</summary>
-    public override string ToString()
+    /// <summary>
+    /// The words in order, spellings joined by '|', optional phrases in brackets, and '_' where white space must follow:
+    /// "of [the] expiration|termination". Two prefixes with the same description are found at the same places.
+    /// </summary>
+    public override string ToString() => _description ??= Describe();
+
+    string Describe()
     {
         var words = _steps.Select(s => string.Join('|', s)).ToList();
         for (var s = 0; s < _steps.Count; s++)
@@ -66,7 +72,7 @@ public sealed partial class BranchPrefix
         }
         foreach (var spelling in _steps[step])
         {
-            if (!text.AsSpan(at).StartsWith(spelling, StringComparison.OrdinalIgnoreCase))
+            if (!HasSpellingAt(text, at, spelling))
             {
                 continue;
             }
@@ -86,6 +92,26 @@ public sealed partial class BranchPrefix
             }
         }
         return false;
+    }
+
+    // What StartsWith(spelling, OrdinalIgnoreCase) answers for a spelling of ASCII letters and digits, without its overhead
+    // (this runs at every start of a frequent word).
+    static bool HasSpellingAt(string text, int at, string spelling)
+    {
+        if (at + spelling.Length > text.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < spelling.Length; i++)
+        {
+            var c = text[at + i];
+            var s = spelling[i];
+            if (c != s && !(char.IsAsciiLetter(s) && (c | 0x20) == (s | 0x20)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int Spaces(string text, int at)

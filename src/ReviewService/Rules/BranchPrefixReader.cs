@@ -7,7 +7,7 @@ public sealed partial class BranchPrefix
     /// Reads the prefix of a branch: optional zero-width lookarounds, then <c>\b</c> (or <c>(?i:\b</c>), then words joined
     /// by <c>\s+</c>, with optional phrases <c>(?:the\s+)?</c> between them. A word is a sequence of letters,
     /// <c>(?i:letters)</c>, groups of plain words <c>(?:a|b)</c>, and a letter or such a group made optional by <c>?</c>.
-    /// A lookbehind right after the first word gives <see cref="Before"/>. Null when the branch does not start that way, or has a
+    /// A lookbehind right after the first word (or after <c>\w*</c>, the rest of it) gives <see cref="Before"/>. Null when the branch does not start that way, or has a
     /// top-level <c>|</c>, an inline option, a backreference or <c>\G</c> (which ties a match to where the scan starts).
     /// </summary>
     public static BranchPrefix? Of(string branch)
@@ -70,7 +70,7 @@ public sealed partial class BranchPrefix
             steps.Add(spellings);
             skipTo.Add(0);
             firstIsWhole |= steps.Count == 1 && whole;
-            before ??= steps.Count == 1 ? Lookbehind(branch, StartsWith(branch, next, end, @"\b") ? next + 2 : next, end) : null;
+            before ??= steps.Count == 1 ? Lookbehind(branch, AfterRestOfWord(branch, next, end), end) : null;
             if (!whole || !StartsWith(branch, next, end, @"\s+"))
             {
                 break;
@@ -78,6 +78,16 @@ public sealed partial class BranchPrefix
             i = next + 3;
         }
         return steps.Count > 0 ? new BranchPrefix(steps, skipTo, firstIsWhole, trailingSpace, before) : null;
+    }
+
+    /// <summary>
+    /// Where a lookbehind after the first word would stand: past <c>\w*</c> (the rest of the word: no <c>\b</c> inside it, so
+    /// the lookbehind's match still begins at or before the word) and then <c>\b</c>, each when there.
+    /// </summary>
+    static int AfterRestOfWord(string pattern, int i, int end)
+    {
+        i = StartsWith(pattern, i, end, @"\w*") ? i + 3 : i;
+        return StartsWith(pattern, i, end, @"\b") ? i + 2 : i;
     }
 
     /// <summary>The condition of a lookbehind at <paramref name="i"/>, <c>(?&lt;=...)</c> not repeated, or null.</summary>
@@ -178,9 +188,9 @@ public sealed partial class BranchPrefix
         return ([.. spellings.Distinct()], j, whole);
     }
 
-    /// <summary>True when the pattern at <paramref name="j"/> requires white space or a word boundary, so a word before it ends there.</summary>
+    /// <summary>True when the pattern at <paramref name="j"/> requires white space, a hyphen or a word boundary, so a word before it ends there.</summary>
     internal static bool EndsWord(string pattern, int j, int end) =>
-        StartsWith(pattern, j, end, @"\s+", @"\b") || (StartsWith(pattern, j, end, @"\s") && !IsQuantifier(pattern, j + 2));
+        StartsWith(pattern, j, end, @"\s+", @"\b") || (StartsWith(pattern, j, end, @"\s", "-") && !IsQuantifier(pattern, j + (pattern[j] == '-' ? 1 : 2)));
 
     // "??" is the lazy "?": the same spellings.
     static int SkipLazy(string pattern, int i) => i < pattern.Length && pattern[i] == '?' ? i + 1 : i;

@@ -19,16 +19,34 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
     public Match? Next()
     {
         Match? best = null;
-        for (var b = 0; b < _next.Length; b++)
+        var bestBranch = -1;
+        void Consider(int b)
         {
-            var m = _next[b];
-            if (m is null || (m.Success && m.Index < _position))
-            {
-                m = _next[b] = Find(b);
-            }
-            if (m.Success && (best is null || m.Index < best.Index))
+            if (_next[b] is { Success: true } m && (best is null || m.Index < best.Index || (m.Index == best.Index && b < bestBranch)))
             {
                 best = m;
+                bestBranch = b;
+            }
+        }
+        // Branches whose next match is known, or that cannot be searched by word, go first: the leftmost of their matches
+        // bounds the others, which then look at their words only up to it (and go on from there on the next call).
+        for (var b = 0; b < _next.Length; b++)
+        {
+            if (!IsKnown(b) && !IsByWord(b))
+            {
+                _next[b] = Find(b, int.MaxValue);
+            }
+            if (IsKnown(b))
+            {
+                Consider(b);
+            }
+        }
+        for (var b = 0; b < _next.Length; b++)
+        {
+            if (!IsKnown(b))
+            {
+                _next[b] = Find(b, best?.Index ?? int.MaxValue);
+                Consider(b);
             }
         }
         if (best is null)
@@ -54,7 +72,7 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         }
         for (var b = 0; b < _next.Length; b++)
         {
-            if ((_next[b] ??= Find(b)).Success)
+            if ((_next[b] ??= Find(b, int.MaxValue))!.Success)
             {
                 return true;
             }
@@ -62,21 +80,24 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         return false;
     }
 
-    /// <summary>The branch's leftmost match at or after the current position.</summary>
-    Match Find(int branch)
+    /// <summary>
+    /// The branch's leftmost match at or after the current position; a failed match when there is none. A branch searched by
+    /// word stops at words after <paramref name="limit"/>, returning null when none up to there matches.
+    /// </summary>
+    Match? Find(int branch, int limit)
     {
-        if (words is null || detector.Prefixes[branch] is not { } prefix)
+        if (!IsByWord(branch))
         {
             return detector.Branches[branch].Match(text, _position);
         }
         // The places where the branch's words are, found once; each later search goes on from where the last one stopped.
-        var starts = _starts[branch] ??= words.Find(prefix);
+        var starts = _starts[branch] ??= words!.Find(detector.Prefixes[branch]!);
         var i = _tried[branch];
         while (i < starts.Length && starts[i] < _position)
         {
             i++;
         }
-        for (; i < starts.Length; i++)
+        for (; i < starts.Length && starts[i] <= limit; i++)
         {
             var match = detector.Anchored[branch]!.Match(text, starts[i]);
             if (match.Success)
@@ -86,6 +107,11 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
             }
         }
         _tried[branch] = i;
-        return Match.Empty;
+        return i < starts.Length ? null : Match.Empty;
     }
+
+    bool IsByWord(int branch) => words is not null && detector.Prefixes[branch] is not null;
+
+    // A branch's next match is known when it was found at or after the current position, or when there is none.
+    bool IsKnown(int branch) => _next[branch] is { } m && (!m.Success || m.Index >= _position);
 }

@@ -1,12 +1,12 @@
-using RulesEngine.Models;
 using ReviewService.Policies;
 
 namespace ReviewService.Rules;
 
 /// <summary>
-/// The rules stage: runs a policy's RulesEngine workflows over a document's detector hits and turns the rules that
-/// fired into one finding per check. For each check the first rule in file order that fires decides; when none
-/// fires, the check is undetermined and carries its candidate passages for the judge and the reviewer.
+/// The rules stage: runs a policy's rules over a document's detector hits and turns the rules that fired into one
+/// finding per check. For each check the first rule in file order that fires decides, and the check's later rules are
+/// not run (their detectors are not scanned for it); when none fires, the check is undetermined and carries its
+/// candidate passages for the judge and the reviewer.
 /// </summary>
 public static class RulesEvaluator
 {
@@ -15,24 +15,25 @@ public static class RulesEvaluator
     const int MaxEvidence = 3;
     const int MaxCandidates = 6;
 
-    public static async Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text)
+    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text)
     {
         var hits = new DetectorHits(text, policy.Detectors);
-        var fired = new List<CompiledRule>();
-        foreach (var workflow in policy.Workflows)
+        var deciding = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
+        foreach (var rule in policy.InOrder)
         {
-            var results = await policy.Engine.ExecuteAllRulesAsync(workflow, new RuleParameter(Parameter, hits));
-            fired.AddRange(results.Where(r => r.IsSuccess).Select(r => policy.Rules[r.Rule.RuleName]));
+            if (!deciding.ContainsKey(rule.Check) && rule.Holds(hits))
+            {
+                deciding[rule.Check] = rule;
+            }
         }
         var timedOut = hits.TimedOutDetectors.ToHashSet(StringComparer.Ordinal);
-        var byCheck = fired.ToLookup(r => r.Check);
-        return [.. policy.Definition.Checks.Select(check => Finding(policy, check, [.. byCheck[check.Name].OrderBy(r => r.Order)], hits, timedOut, text))];
+        return Task.FromResult<IReadOnlyList<CheckFinding>>(
+            [.. policy.Definition.Checks.Select(check => Finding(policy, check, deciding.GetValueOrDefault(check.Name), hits, timedOut, text))]);
     }
 
-    static CheckFinding Finding(Policy policy, CheckDefinition check, List<CompiledRule> fired, DetectorHits hits, HashSet<string> timedOut, string text)
+    static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, string text)
     {
-        var ruleIds = fired.Select(r => r.Name).ToList();
-        var deciding = fired.Count > 0 ? fired[0] : null;
+        IReadOnlyList<string> ruleIds = deciding is null ? [] : [deciding.Name];
         var value = check.ValueDetector is { } v ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v)) : null;
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
@@ -40,7 +41,7 @@ public static class RulesEvaluator
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
         {
             var evidence = deciding.Outcome == Outcome.Present
-                ? deciding.EvidenceDetectors.SelectMany(d => hits.Spans(d).Take(MaxEvidence)).OrderBy(s => s.Start).Take(MaxEvidence).ToList()
+                ? InStartOrder([.. deciding.EvidenceDetectors.Select(hits.Spans)]).Take(MaxEvidence).ToList()
                 : [];
             return new CheckFinding(check.Name, deciding.Outcome, DecidedBy.Rules, deciding.Confidence, evidence, ruleIds, [], value);
         }
@@ -58,12 +59,38 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // Each detector is read only up to its first few distinct passages: a passage's start never decreases with its
-    // match's, so the first passages of the merged list are among them, and a frequent word costs no full scan.
-    static List<Evidence> Candidates(IEnumerable<string> detectors, DetectorHits hits, string text) => detectors
-        .SelectMany(d => hits.Spans(d).Select(s => Passages.Around(text, s)).DistinctBy(s => s.Start).Take(MaxCandidates))
-        .OrderBy(s => s.Start)
-        .DistinctBy(s => s.Start)
-        .Take(MaxCandidates)
-        .ToList();
+    // Each detector is read only as far as the first few distinct passages of all of them need: a passage's start never
+    // decreases with its match's, so a frequent word costs no full scan.
+    static List<Evidence> Candidates(IEnumerable<string> detectors, DetectorHits hits, string text) =>
+        InStartOrder([.. detectors.Select(d => hits.Spans(d).Select(s => Passages.Around(text, s)).DistinctBy(s => s.Start))])
+            .DistinctBy(s => s.Start)
+            .Take(MaxCandidates)
+            .ToList();
+
+    /// <summary>
+    /// Spans in text order, from sequences that each are in text order, read only as far as the caller enumerates; at the
+    /// same start, the earlier sequence's span comes first (as a stable sort of them all would put them).
+    /// </summary>
+    static IEnumerable<Evidence> InStartOrder(IReadOnlyList<IEnumerable<Evidence>> sequences)
+    {
+        var readers = sequences.Select(s => s.GetEnumerator()).ToList();
+        var heads = readers.Select(r => r.MoveNext() ? r.Current : null).ToList();
+        while (true)
+        {
+            var first = -1;
+            for (var i = 0; i < heads.Count; i++)
+            {
+                if (heads[i] is { } head && (first < 0 || head.Start < heads[first]!.Start))
+                {
+                    first = i;
+                }
+            }
+            if (first < 0)
+            {
+                yield break;
+            }
+            yield return heads[first]!;
+            heads[first] = readers[first].MoveNext() ? readers[first].Current : null;
+        }
+    }
 }

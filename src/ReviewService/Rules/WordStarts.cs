@@ -27,6 +27,7 @@ public sealed class WordStarts
     readonly string _text;
     readonly int[] _offsets;
     readonly int[] _positions;
+    readonly Dictionary<string, int[]> _found = new(StringComparer.Ordinal);
 
     WordStarts(string text, int[] offsets, int[] positions)
     {
@@ -83,6 +84,16 @@ public sealed class WordStarts
 
     /// <summary>Every word start, in text order, where the text has the words of <paramref name="prefix"/>.</summary>
     public int[] Find(BranchPrefix prefix)
+    {
+        // Branches of several detectors start with the same words (renew, assign, licen): each prefix is looked up once.
+        if (!_found.TryGetValue(prefix.ToString(), out var found))
+        {
+            found = _found[prefix.ToString()] = Lookup(prefix);
+        }
+        return found;
+    }
+
+    int[] Lookup(BranchPrefix prefix)
     {
         // Spellings can share a bucket (govern, governs): each bucket is searched once.
         Span<int> buckets = stackalloc int[prefix.First.Count];

@@ -36,6 +36,8 @@ public sealed class DetectorPrefixTests
     [InlineData(@"\bof\s+(?:the\s+)?\w+", "of _")]
     [InlineData(@"\bof\s+(?:the\s+)*state", "of _")]
     [InlineData(@"\bof\s+(?:the\s*)?state", "of _")]
+    [InlineData(@"\bemploy\w*\b(?<=\b(?:not|refrain\w*)\b[^.]{0,150})[^.]{0,150}\bstaff", "employ after not | refrain")]
+    [InlineData(@"\bsell\w*(?<=\bnot\b[^.]{0,100})", "sell after not")]
     public void APrefixIsTheWordsEveryMatchStartsWith(string branch, string words)
     {
         var prefix = BranchPrefix.Of(branch);
@@ -61,6 +63,7 @@ public sealed class DetectorPrefixTests
 
     [Theory]
     [InlineData(@"\bco-?own", false)]
+    [InlineData(@"\bnon-solicit", true)]
     [InlineData(@"\bfees?(?=x)", false)]
     [InlineData(@"\bfees?\b", true)]
     [InlineData(@"\bnot\b", true)]
@@ -113,6 +116,7 @@ public sealed class DetectorPrefixTests
     [InlineData(@"\bliab(?:le|ility)\b(?<=\b(?:in\s+no\s+event|neither|no)\b[^.]{0,30}?\bliab(?:le|ility))", "In no event liable. In no  event is it liable; neither party is liable for liability.\nno liability. Not liable")]
     [InlineData(@"\bof\s+(?:the\s+)?(?:expiration|termination)|\bnot\s+(?:to\s+)?(?:directly\s+or\s+indirectly\s+)?compete", "of the expiration, of  termination, OF THE\ttermination, of thexpiration; not compete, not to directly or indirectly compete, not directly compete, not to to compete")]
     [InlineData(@"\b(?i:law)s?\s+(?i:of)\s+(?<value>[A-Z]\w+)|\bfees?\b(?=\s+\w+)|\bassign(?:ed|able|s)?\b", "LAWS OF Texas, law of ohio, Laws  Of Utah; outlaws of Kansas; fees apply, a fee; fees. assigns, reassigned, assignable, assignment")]
+    [InlineData(@"\b(?:hire|employ)\w*\b(?<=\b(?:not|non-solicit\w*)\b[^.]{0,40})[^.]{0,40}\bstaff\b", "Employees are staff. Not to employ staff; non-solicitation: hiring of staff. Do not. Hire staff; NOT employing the staff, non-solicit hires staff")]
     public void BranchesTriedAtTheirWordsFindWhatTheAlternationFinds(string pattern, string text)
     {
         var detector = new Detector(new DetectorDefinition { Name = "d", Pattern = pattern });

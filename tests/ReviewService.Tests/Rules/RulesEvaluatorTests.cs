@@ -60,6 +60,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("insurance", "Contractor shall carry insurance covering its performance of the Services.", false)]
     [InlineData("exclusivity", "This Agreement is the complete and exclusive statement of the agreement of the parties.", true)]
     [InlineData("exclusivity", "During the Term, Distributor shall be the exclusive distributor of the Products in the Territory.", false)]
+    [InlineData("no-solicit-of-employees", "Supplier shall hire and train qualified personnel to perform the Services.", true)]
+    [InlineData("no-solicit-of-employees", "Neither party shall solicit or hire the employees of the other party during the Term.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
