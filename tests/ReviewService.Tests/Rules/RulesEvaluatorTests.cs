@@ -67,6 +67,33 @@ public sealed class RulesEvaluatorTests
         Assert.Equal(absent, finding.Outcome == Outcome.Absent);
     }
 
+    // A named form of the clause decides it present; the same words in a weaker form (a near miss) do not.
+    [Theory]
+    [InlineData("exclusivity", "Licensor hereby grants to Licensee an exclusive, worldwide license to make and sell the Products.", "EX-6")]
+    [InlineData("exclusivity", "Licensor hereby grants to Licensee a non-exclusive license to use the Software; the courts of Delaware have exclusive jurisdiction.", null)]
+    [InlineData("governing-law", "The execution and interpretation of this Agreement shall be governed by PRC Laws.", "GL-4")]
+    [InlineData("governing-law", "Each party shall comply with all laws governing its business.", null)]
+    [InlineData("anti-assignment", "The Developer may not, without the written consent of the Client, assign its obligations under this Agreement.", "AA-4")]
+    [InlineData("anti-assignment", "Either party may assign this Agreement to an Affiliate.", null)]
+    [InlineData("non-disparagement", "Consultant agrees that it will not directly or indirectly disparage the Company.", "ND-3")]
+    [InlineData("non-disparagement", "7. Confidential Information and Non-Disparagement.", null)]
+    [InlineData("joint-ip-ownership", "All Joint Inventions shall be jointly owned by the Parties.", "JIP-2")]
+    [InlineData("joint-ip-ownership", "The Company and Reseller shall jointly own all customer lists gathered under this Agreement.", null)]
+    public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
+    {
+        var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
+
+        if (rule is null)
+        {
+            Assert.NotEqual(Outcome.Present, finding.Outcome);
+        }
+        else
+        {
+            Assert.Equal(Outcome.Present, finding.Outcome);
+            Assert.StartsWith(rule + " ", finding.RuleIds[0], StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task EveryFindingPointsIntoTheTextOnRealContracts()
     {
