@@ -60,6 +60,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("insurance", "Contractor shall carry insurance covering its performance of the Services.", false)]
     [InlineData("exclusivity", "This Agreement is the complete and exclusive statement of the agreement of the parties.", true)]
     [InlineData("exclusivity", "During the Term, Distributor shall be the exclusive distributor of the Products in the Territory.", false)]
+    [InlineData("license-grant", "Contractor shall obtain all necessary licenses and permits and is duly licensed to do business in Texas.", true)]
+    [InlineData("license-grant", "Contractor shall obtain all necessary licenses and permits, and Owner grants Contractor a license to use its logo.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
@@ -71,7 +73,7 @@ public sealed class RulesEvaluatorTests
     [Theory]
     [InlineData("exclusivity", "Licensor hereby grants to Licensee an exclusive, worldwide license to make and sell the Products.", "EX-6")]
     [InlineData("exclusivity", "Licensor hereby grants to Licensee a non-exclusive license to use the Software; the courts of Delaware have exclusive jurisdiction.", null)]
-    [InlineData("governing-law", "The execution and interpretation of this Agreement shall be governed by PRC Laws.", "GL-4")]
+    [InlineData("governing-law", "Governing Law. The execution and interpretation of this Agreement shall be governed by PRC Laws.", "GL-4")]
     [InlineData("governing-law", "Each party shall comply with all laws governing its business.", null)]
     [InlineData("anti-assignment", "The Developer may not, without the written consent of the Client, assign its obligations under this Agreement.", "AA-4")]
     [InlineData("anti-assignment", "Either party may assign this Agreement to an Affiliate.", null)]
@@ -79,6 +81,10 @@ public sealed class RulesEvaluatorTests
     [InlineData("non-disparagement", "7. Confidential Information and Non-Disparagement.", null)]
     [InlineData("joint-ip-ownership", "All Joint Inventions shall be jointly owned by the Parties.", "JIP-2")]
     [InlineData("joint-ip-ownership", "The Company and Reseller shall jointly own all customer lists gathered under this Agreement.", null)]
+    [InlineData("exclusivity", "During the Term, Tickets shall be the exclusive ticket provider for the Site.", "EX-7")]
+    [InlineData("exclusivity", "No other person has the right to be the exclusive sponsor of the events, and Sponsor will promote the events.", null)]
+    [InlineData("audit-rights", "Licensor may audit, at its own expense, the Licensee's marketing practices for compliance with this Agreement.", "AUD-3")]
+    [InlineData("audit-rights", "Neither party shall be obliged to audit the work of its subcontractors.", null)]
     public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
