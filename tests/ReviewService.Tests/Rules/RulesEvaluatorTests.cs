@@ -64,6 +64,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("license-grant", "Contractor shall obtain all necessary licenses and permits, and Owner grants Contractor a license to use its logo.", false)]
     [InlineData("no-solicit-of-employees", "Supplier will recruit and train its own employees to perform the Services.", true)]
     [InlineData("no-solicit-of-employees", "Neither party shall, during the Term, solicit for employment any employee of the other party.", false)]
+    [InlineData("non-compete", "Supplier will keep its prices competitive with those of the market.", true)]
+    [InlineData("non-compete", "Distributor shall not sell products that compete with the Products.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
