@@ -89,6 +89,10 @@ public sealed class RulesEvaluatorTests
     [InlineData("exclusivity", "No other person has the right to be the exclusive sponsor of the events, and Sponsor will promote the events.", null)]
     [InlineData("audit-rights", "Licensor may audit, at its own expense, the Licensee's marketing practices for compliance with this Agreement.", "AUD-3")]
     [InlineData("audit-rights", "Neither party shall be obliged to audit the work of its subcontractors.", null)]
+    [InlineData("liquidated-damages", "For each day of delay Supplier shall pay one hundred dollars as liquidated damages and not as a penalty.", "LD-3")]
+    [InlineData("liquidated-damages", "Neither party shall be liable for consequential or liquidated damages arising from late delivery.", null)]
+    [InlineData("rofr-rofo-rofn", "Licensee shall have the first right of refusal to license any Additional Title.", "ROFR-3")]
+    [InlineData("rofr-rofo-rofn", "The parties may first negotiate in good faith before any sale.", null)]
     public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
