@@ -62,11 +62,52 @@ public sealed class RulesEvaluatorTests
     [InlineData("exclusivity", "During the Term, Distributor shall be the exclusive distributor of the Products in the Territory.", false)]
     [InlineData("no-solicit-of-employees", "Supplier shall hire and train qualified personnel to perform the Services.", true)]
     [InlineData("no-solicit-of-employees", "Neither party shall solicit or hire the employees of the other party during the Term.", false)]
+    [InlineData("license-grant", "Contractor shall obtain all necessary licenses and permits and is duly licensed to do business in Texas.", true)]
+    [InlineData("license-grant", "Contractor shall obtain all necessary licenses and permits, and Owner grants Contractor a license to use its logo.", false)]
+    [InlineData("no-solicit-of-employees", "Supplier will recruit and train its own employees to perform the Services.", true)]
+    [InlineData("no-solicit-of-employees", "Neither party shall, during the Term, solicit for employment any employee of the other party.", false)]
+    [InlineData("non-compete", "Supplier will keep its prices competitive with those of the market.", true)]
+    [InlineData("non-compete", "Distributor shall not sell products that compete with the Products.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
 
         Assert.Equal(absent, finding.Outcome == Outcome.Absent);
+    }
+
+    // A named form of the clause decides it present; the same words in a weaker form (a near miss) do not.
+    [Theory]
+    [InlineData("exclusivity", "Licensor hereby grants to Licensee an exclusive, worldwide license to make and sell the Products.", "EX-6")]
+    [InlineData("exclusivity", "Licensor hereby grants to Licensee a non-exclusive license to use the Software; the courts of Delaware have exclusive jurisdiction.", null)]
+    [InlineData("governing-law", "Governing Law. The execution and interpretation of this Agreement shall be governed by PRC Laws.", "GL-4")]
+    [InlineData("governing-law", "Each party shall comply with all laws governing its business.", null)]
+    [InlineData("anti-assignment", "The Developer may not, without the written consent of the Client, assign its obligations under this Agreement.", "AA-4")]
+    [InlineData("anti-assignment", "Either party may assign this Agreement to an Affiliate.", null)]
+    [InlineData("non-disparagement", "Consultant agrees that it will not directly or indirectly disparage the Company.", "ND-3")]
+    [InlineData("non-disparagement", "7. Confidential Information and Non-Disparagement.", null)]
+    [InlineData("joint-ip-ownership", "All Joint Inventions shall be jointly owned by the Parties.", "JIP-2")]
+    [InlineData("joint-ip-ownership", "The Company and Reseller shall jointly own all customer lists gathered under this Agreement.", null)]
+    [InlineData("exclusivity", "During the Term, Tickets shall be the exclusive ticket provider for the Site.", "EX-7")]
+    [InlineData("exclusivity", "No other person has the right to be the exclusive sponsor of the events, and Sponsor will promote the events.", null)]
+    [InlineData("audit-rights", "Licensor may audit, at its own expense, the Licensee's marketing practices for compliance with this Agreement.", "AUD-3")]
+    [InlineData("audit-rights", "Neither party shall be obliged to audit the work of its subcontractors.", null)]
+    [InlineData("liquidated-damages", "For each day of delay Supplier shall pay one hundred dollars as liquidated damages and not as a penalty.", "LD-3")]
+    [InlineData("liquidated-damages", "Neither party shall be liable for consequential or liquidated damages arising from late delivery.", null)]
+    [InlineData("rofr-rofo-rofn", "Licensee shall have the first right of refusal to license any Additional Title.", "ROFR-3")]
+    [InlineData("rofr-rofo-rofn", "The parties may first negotiate in good faith before any sale.", null)]
+    public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
+    {
+        var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
+
+        if (rule is null)
+        {
+            Assert.NotEqual(Outcome.Present, finding.Outcome);
+        }
+        else
+        {
+            Assert.Equal(Outcome.Present, finding.Outcome);
+            Assert.StartsWith(rule + " ", finding.RuleIds[0], StringComparison.Ordinal);
+        }
     }
 
     [Fact]
