@@ -53,9 +53,9 @@ public static partial class ApiKeysApi
             return new Failure(FailureKind.Invalid, "Invalid API key request", string.Join(" ", errors.Values.SelectMany(v => v)), errors).ToProblem();
         }
         var key = $"rsk_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+        var now = clock.GetUtcNow();
         var record = new ApiKeyRecord(Guid.CreateVersion7(), request.Name!, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
-            [.. request.Roles!.Distinct().Order()], admin.Identity!.Name!, clock.GetUtcNow(),
-            clock.GetUtcNow().AddDays(request.ExpiresInDays ?? DefaultLifetimeDays));
+            [.. request.Roles!.Distinct().Order()], admin.Identity!.Name!, now, now.AddDays(request.ExpiresInDays ?? DefaultLifetimeDays));
         if (configured.CurrentValue.ApiKeys.Any(k => k.Name == record.Name) || !await store.CreateAsync(record, ct))
         {
             return new Failure(FailureKind.Conflict, "Key name taken", $"There is already a key named '{record.Name}'. Choose another name, or revoke that key first.").ToProblem();
