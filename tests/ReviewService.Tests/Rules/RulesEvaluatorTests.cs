@@ -68,6 +68,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("no-solicit-of-employees", "Neither party shall, during the Term, solicit for employment any employee of the other party.", false)]
     [InlineData("non-compete", "Supplier will keep its prices competitive with those of the market.", true)]
     [InlineData("non-compete", "Distributor shall not sell products that compete with the Products.", false)]
+    [InlineData("minimum-commitment", "Supplier shall give at least thirty (30) days notice of any price change, and Distributor shall maintain insurance of not less than $1,000,000.", true)]
+    [InlineData("minimum-commitment", "Distributor shall purchase a minimum of 1,000 units in each Contract Year.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
@@ -95,6 +97,12 @@ public sealed class RulesEvaluatorTests
     [InlineData("liquidated-damages", "Neither party shall be liable for consequential or liquidated damages arising from late delivery.", null)]
     [InlineData("rofr-rofo-rofn", "Licensee shall have the first right of refusal to license any Additional Title.", "ROFR-3")]
     [InlineData("rofr-rofo-rofn", "The parties may first negotiate in good faith before any sale.", null)]
+    [InlineData("no-solicit-of-employees", "During the Term and for twelve (12) months thereafter, neither party shall solicit for employment any employee of the other party.", "NSE-4")]
+    [InlineData("no-solicit-of-employees", "Neither party shall solicit for employment any employee of the other party during the Term.", null)]
+    [InlineData("notice-period-to-terminate-renewal", "This Agreement shall be extended for one further year unless either party notifies the other in writing ninety days before the Expiration Date.", "NPR-5")]
+    [InlineData("notice-period-to-terminate-renewal", "This Agreement may be extended by mutual written agreement of the parties.", null)]
+    [InlineData("expiration-date", "Sponsorship Period: January 1, 2020 through December 31, 2020.", "EXP-3")]
+    [InlineData("expiration-date", "Supplier shall deliver the first shipment by January 1, 2020 and the second by June 30, 2020.", null)]
     public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
