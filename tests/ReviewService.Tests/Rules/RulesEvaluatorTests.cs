@@ -103,6 +103,12 @@ public sealed class RulesEvaluatorTests
     [InlineData("notice-period-to-terminate-renewal", "This Agreement may be extended by mutual written agreement of the parties.", null)]
     [InlineData("expiration-date", "Sponsorship Period: January 1, 2020 through December 31, 2020.", "EXP-3")]
     [InlineData("expiration-date", "Supplier shall deliver the first shipment by January 1, 2020 and the second by June 30, 2020.", null)]
+    [InlineData("exclusivity", "During the Exclusivity Period, Supplier shall supply the Products only to Customer.", "EX-8")]
+    [InlineData("exclusivity", "Nothing in this Agreement creates any exclusivity between the parties.", null)]
+    [InlineData("minimum-commitment", "Sponsor shall pay a Guaranteed Fee of $50,000 in each Contract Year.", "MC-3")]
+    [InlineData("minimum-commitment", "Supplier guarantees that the Products are free from defects, and shall give at least ten (10) days notice of any delay.", null)]
+    [InlineData("insurance", "Supplier shall name Customer as an additional insured and deliver certificates of insurance on request.", "INS-4")]
+    [InlineData("insurance", "Each party shall pay its own costs, including insurance and freight.", null)]
     public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
