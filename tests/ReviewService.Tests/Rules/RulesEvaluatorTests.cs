@@ -70,6 +70,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("non-compete", "Distributor shall not sell products that compete with the Products.", false)]
     [InlineData("minimum-commitment", "Supplier shall give at least thirty (30) days notice of any price change, and Distributor shall maintain insurance of not less than $1,000,000.", true)]
     [InlineData("minimum-commitment", "Distributor shall purchase a minimum of 1,000 units in each Contract Year.", false)]
+    [InlineData("volume-restriction", "Either party may terminate on not more than thirty (30) days notice, and neither party's liability shall exceed the fees paid.", true)]
+    [InlineData("volume-restriction", "Customer's orders shall not exceed 500 units in any month.", false)]
     [InlineData("competitive-restriction-exception", "Customer may request exclusivity for a Product, which Supplier may grant in its discretion.", true)]
     [InlineData("competitive-restriction-exception", "During the Exclusivity Period, Supplier shall not sell the Product to any other customer.", false)]
     [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; either party may terminate if the other makes an assignment for the benefit of creditors.", true)]
