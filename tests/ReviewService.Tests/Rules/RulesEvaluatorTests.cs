@@ -68,6 +68,14 @@ public sealed class RulesEvaluatorTests
     [InlineData("no-solicit-of-employees", "Neither party shall, during the Term, solicit for employment any employee of the other party.", false)]
     [InlineData("non-compete", "Supplier will keep its prices competitive with those of the market.", true)]
     [InlineData("non-compete", "Distributor shall not sell products that compete with the Products.", false)]
+    [InlineData("minimum-commitment", "Supplier shall give at least thirty (30) days notice of any price change, and Distributor shall maintain insurance of not less than $1,000,000.", true)]
+    [InlineData("minimum-commitment", "Distributor shall purchase a minimum of 1,000 units in each Contract Year.", false)]
+    [InlineData("volume-restriction", "Either party may terminate on not more than thirty (30) days notice, and neither party's liability shall exceed the fees paid.", true)]
+    [InlineData("volume-restriction", "Customer's orders shall not exceed 500 units in any month.", false)]
+    [InlineData("competitive-restriction-exception", "Customer may request exclusivity for a Product, which Supplier may grant in its discretion.", true)]
+    [InlineData("competitive-restriction-exception", "During the Exclusivity Period, Supplier shall not sell the Product to any other customer.", false)]
+    [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; either party may terminate if the other makes an assignment for the benefit of creditors.", true)]
+    [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; Supplier may assign this Agreement to an Affiliate.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
@@ -95,6 +103,18 @@ public sealed class RulesEvaluatorTests
     [InlineData("liquidated-damages", "Neither party shall be liable for consequential or liquidated damages arising from late delivery.", null)]
     [InlineData("rofr-rofo-rofn", "Licensee shall have the first right of refusal to license any Additional Title.", "ROFR-3")]
     [InlineData("rofr-rofo-rofn", "The parties may first negotiate in good faith before any sale.", null)]
+    [InlineData("no-solicit-of-employees", "During the Term and for twelve (12) months thereafter, neither party shall solicit for employment any employee of the other party.", "NSE-4")]
+    [InlineData("no-solicit-of-employees", "Neither party shall solicit for employment any employee of the other party during the Term.", null)]
+    [InlineData("notice-period-to-terminate-renewal", "This Agreement shall be extended for one further year unless either party notifies the other in writing ninety days before the Expiration Date.", "NPR-5")]
+    [InlineData("notice-period-to-terminate-renewal", "This Agreement may be extended by mutual written agreement of the parties.", null)]
+    [InlineData("expiration-date", "Sponsorship Period: January 1, 2020 through December 31, 2020.", "EXP-3")]
+    [InlineData("expiration-date", "Supplier shall deliver the first shipment by January 1, 2020 and the second by June 30, 2020.", null)]
+    [InlineData("exclusivity", "During the Exclusivity Period, Supplier shall supply the Products only to Customer.", "EX-8")]
+    [InlineData("exclusivity", "Nothing in this Agreement creates any exclusivity between the parties.", null)]
+    [InlineData("minimum-commitment", "Sponsor shall pay a Guaranteed Fee of $50,000 in each Contract Year.", "MC-3")]
+    [InlineData("minimum-commitment", "Supplier guarantees that the Products are free from defects, and shall give at least ten (10) days notice of any delay.", null)]
+    [InlineData("insurance", "Supplier shall name Customer as an additional insured and deliver certificates of insurance on request.", "INS-4")]
+    [InlineData("insurance", "Each party shall pay its own costs, including insurance and freight.", null)]
     public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
