@@ -68,6 +68,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("no-solicit-of-employees", "Neither party shall, during the Term, solicit for employment any employee of the other party.", false)]
     [InlineData("non-compete", "Supplier will keep its prices competitive with those of the market.", true)]
     [InlineData("non-compete", "Distributor shall not sell products that compete with the Products.", false)]
+    [InlineData("cap-on-liability", "Supplier shall be liable to Customer for any loss caused by its negligence.", true)]
+    [InlineData("cap-on-liability", "Supplier shall be liable to Customer for its negligence, but any claim must be brought within one year of delivery.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
