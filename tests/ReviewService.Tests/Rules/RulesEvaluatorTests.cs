@@ -72,6 +72,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("cap-on-liability", "Supplier shall be liable to Customer for its negligence, but any claim must be brought within one year of delivery.", false)]
     [InlineData("ip-ownership-assignment", "Licensor has developed and owns the Software. Customer may assign its rights under this Agreement to an Affiliate.", true)]
     [InlineData("ip-ownership-assignment", "Any software developed by Consultant shall belong to the Company. Customer may assign its rights under this Agreement to an Affiliate.", false)]
+    [InlineData("revenue-profit-sharing", "Neither party is responsible for lost profits, and unpaid invoices bear interest at 1.5% per month.", true)]
+    [InlineData("revenue-profit-sharing", "Distributor shall pay Supplier ten percent of the receipts from each sale of the Products.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
