@@ -74,6 +74,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("ip-ownership-assignment", "Any software developed by Consultant shall belong to the Company. Customer may assign its rights under this Agreement to an Affiliate.", false)]
     [InlineData("revenue-profit-sharing", "Neither party is responsible for lost profits, and unpaid invoices bear interest at 1.5% per month.", true)]
     [InlineData("revenue-profit-sharing", "Distributor shall pay Supplier ten percent of the receipts from each sale of the Products.", false)]
+    [InlineData("source-code-escrow", "The purchase price shall be paid into an escrow account held by the escrow agent until closing.", true)]
+    [InlineData("source-code-escrow", "Licensor shall deposit the current release in escrow with a recognized escrow agent, to be released on its insolvency.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
