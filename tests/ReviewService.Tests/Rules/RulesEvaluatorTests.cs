@@ -75,6 +75,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("revenue-profit-sharing", "Neither party is responsible for lost profits, and unpaid invoices bear interest at 1.5% per month.", true)]
     [InlineData("revenue-profit-sharing", "Distributor shall pay Supplier ten percent of the receipts from each sale of the Products.", false)]
     [InlineData("source-code-escrow", "The purchase price shall be paid into an escrow account held by the escrow agent until closing.", true)]
+    [InlineData("irrevocable-or-perpetual-license", "The parties irrevocably submit to the jurisdiction of the courts of New York. Licensor grants Customer a license to use the Software.", true)]
+    [InlineData("irrevocable-or-perpetual-license", "Licensor grants Customer a perpetual right to use the Software.", false)]
     [InlineData("source-code-escrow", "Licensor shall deposit the current release in escrow with a recognized escrow agent, to be released on its insolvency.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
