@@ -77,6 +77,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("source-code-escrow", "The purchase price shall be paid into an escrow account held by the escrow agent until closing.", true)]
     [InlineData("irrevocable-or-perpetual-license", "The parties irrevocably submit to the jurisdiction of the courts of New York. Licensor grants Customer a license to use the Software.", true)]
     [InlineData("irrevocable-or-perpetual-license", "Licensor grants Customer a perpetual right to use the Software.", false)]
+    [InlineData("price-restrictions", "Net Sales means the gross amounts invoiced less rebates, chargebacks and retroactive price adjustments.", true)]
+    [InlineData("price-restrictions", "The prices may be increased by Supplier only once in each contract year.", false)]
     [InlineData("source-code-escrow", "Licensor shall deposit the current release in escrow with a recognized escrow agent, to be released on its insolvency.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
