@@ -72,6 +72,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("cap-on-liability", "Supplier shall be liable to Customer for its negligence, but any claim must be brought within one year of delivery.", false)]
     [InlineData("cap-on-liability", "Supplier shall not be liable for delays caused by Customer, and Customer shall be liable for its own acts.", true)]
     [InlineData("cap-on-liability", "Except for gross negligence or wilful misconduct, Supplier shall not be liable to Customer for any loss.", false)]
+    [InlineData("uncapped-liability", "Except for its indemnification obligations, Supplier shall not be liable for delays caused by Customer.", true)]
+    [InlineData("uncapped-liability", "Except for its indemnification obligations, Supplier's aggregate liability shall not exceed the fees paid.", false)]
     [InlineData("ip-ownership-assignment", "Licensor has developed and owns the Software. Customer may assign its rights under this Agreement to an Affiliate.", true)]
     [InlineData("ip-ownership-assignment", "Any software developed by Consultant shall belong to the Company. Customer may assign its rights under this Agreement to an Affiliate.", false)]
     [InlineData("revenue-profit-sharing", "Neither party is responsible for lost profits, and unpaid invoices bear interest at 1.5% per month.", true)]
