@@ -76,6 +76,22 @@ public sealed class RulesEvaluatorTests
     [InlineData("competitive-restriction-exception", "During the Exclusivity Period, Supplier shall not sell the Product to any other customer.", false)]
     [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; either party may terminate if the other makes an assignment for the benefit of creditors.", true)]
     [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; Supplier may assign this Agreement to an Affiliate.", false)]
+    [InlineData("cap-on-liability", "Supplier shall be liable to Customer for any loss caused by its negligence.", true)]
+    [InlineData("cap-on-liability", "Supplier shall be liable to Customer for its negligence, but any claim must be brought within one year of delivery.", false)]
+    [InlineData("cap-on-liability", "Supplier shall not be liable for delays caused by Customer, and Customer shall be liable for its own acts.", true)]
+    [InlineData("cap-on-liability", "Except for gross negligence or wilful misconduct, Supplier shall not be liable to Customer for any loss.", false)]
+    [InlineData("uncapped-liability", "Except for its indemnification obligations, Supplier shall not be liable for delays caused by Customer.", true)]
+    [InlineData("uncapped-liability", "Except for its indemnification obligations, Supplier's aggregate liability shall not exceed the fees paid.", false)]
+    [InlineData("ip-ownership-assignment", "Licensor has developed and owns the Software. Customer may assign its rights under this Agreement to an Affiliate.", true)]
+    [InlineData("ip-ownership-assignment", "Any software developed by Consultant shall belong to the Company. Customer may assign its rights under this Agreement to an Affiliate.", false)]
+    [InlineData("revenue-profit-sharing", "Neither party is responsible for lost profits, and unpaid invoices bear interest at 1.5% per month.", true)]
+    [InlineData("revenue-profit-sharing", "Distributor shall pay Supplier ten percent of the receipts from each sale of the Products.", false)]
+    [InlineData("source-code-escrow", "The purchase price shall be paid into an escrow account held by the escrow agent until closing.", true)]
+    [InlineData("irrevocable-or-perpetual-license", "The parties irrevocably submit to the jurisdiction of the courts of New York. Licensor grants Customer a license to use the Software.", true)]
+    [InlineData("irrevocable-or-perpetual-license", "Licensor grants Customer a perpetual right to use the Software.", false)]
+    [InlineData("price-restrictions", "Net Sales means the gross amounts invoiced less rebates, chargebacks and retroactive price adjustments.", true)]
+    [InlineData("price-restrictions", "The prices may be increased by Supplier only once in each contract year.", false)]
+    [InlineData("source-code-escrow", "Licensor shall deposit the current release in escrow with a recognized escrow agent, to be released on its insolvency.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
