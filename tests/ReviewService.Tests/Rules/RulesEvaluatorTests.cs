@@ -72,6 +72,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("minimum-commitment", "Distributor shall purchase a minimum of 1,000 units in each Contract Year.", false)]
     [InlineData("volume-restriction", "Either party may terminate on not more than thirty (30) days notice, and neither party's liability shall exceed the fees paid.", true)]
     [InlineData("volume-restriction", "Customer's orders shall not exceed 500 units in any month.", false)]
+    [InlineData("volume-restriction", "Seller, acting in its capacity as agent, may raise the fees by up to five percent (5%).", true)]
+    [InlineData("volume-restriction", "Seller, acting in its capacity as agent, shall accept up to five hundred (500) units.", false)]
     [InlineData("competitive-restriction-exception", "Customer may request exclusivity for a Product, which Supplier may grant in its discretion.", true)]
     [InlineData("competitive-restriction-exception", "During the Exclusivity Period, Supplier shall not sell the Product to any other customer.", false)]
     [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; either party may terminate if the other makes an assignment for the benefit of creditors.", true)]
