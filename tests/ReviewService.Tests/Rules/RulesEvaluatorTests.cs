@@ -74,6 +74,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("volume-restriction", "Customer's orders shall not exceed 500 units in any month.", false)]
     [InlineData("volume-restriction", "Seller, acting in its capacity as agent, may raise the fees by up to five percent (5%).", true)]
     [InlineData("volume-restriction", "Seller, acting in its capacity as agent, shall accept up to five hundred (500) units.", false)]
+    [InlineData("expiration-date", "Each party shall keep the other party's information confidential.", true)]
+    [InlineData("expiration-date", "This Agreement shall continue until either party ends it by written notice.", false)]
     [InlineData("competitive-restriction-exception", "Customer may request exclusivity for a Product, which Supplier may grant in its discretion.", true)]
     [InlineData("competitive-restriction-exception", "During the Exclusivity Period, Supplier shall not sell the Product to any other customer.", false)]
     [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; either party may terminate if the other makes an assignment for the benefit of creditors.", true)]
