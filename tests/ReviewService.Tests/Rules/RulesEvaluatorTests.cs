@@ -72,10 +72,6 @@ public sealed class RulesEvaluatorTests
     [InlineData("minimum-commitment", "Distributor shall purchase a minimum of 1,000 units in each Contract Year.", false)]
     [InlineData("volume-restriction", "Either party may terminate on not more than thirty (30) days notice, and neither party's liability shall exceed the fees paid.", true)]
     [InlineData("volume-restriction", "Customer's orders shall not exceed 500 units in any month.", false)]
-    [InlineData("volume-restriction", "Seller, acting in its capacity as agent, may raise the fees by up to five percent (5%).", true)]
-    [InlineData("volume-restriction", "Seller, acting in its capacity as agent, shall accept up to five hundred (500) units.", false)]
-    [InlineData("expiration-date", "Each party shall keep the other party's information confidential.", true)]
-    [InlineData("expiration-date", "This Agreement shall continue until either party ends it by written notice.", false)]
     [InlineData("competitive-restriction-exception", "Customer may request exclusivity for a Product, which Supplier may grant in its discretion.", true)]
     [InlineData("competitive-restriction-exception", "During the Exclusivity Period, Supplier shall not sell the Product to any other customer.", false)]
     [InlineData("anti-assignment", "Capitalized terms have the meanings assigned to them in the Lease; either party may terminate if the other makes an assignment for the benefit of creditors.", true)]
@@ -96,16 +92,6 @@ public sealed class RulesEvaluatorTests
     [InlineData("price-restrictions", "Net Sales means the gross amounts invoiced less rebates, chargebacks and retroactive price adjustments.", true)]
     [InlineData("price-restrictions", "The prices may be increased by Supplier only once in each contract year.", false)]
     [InlineData("source-code-escrow", "Licensor shall deposit the current release in escrow with a recognized escrow agent, to be released on its insolvency.", false)]
-    [InlineData("termination-for-convenience", "Either party may terminate this Agreement upon thirty (30) days written notice if the other party breaches this Agreement and fails to cure the breach.", true)]
-    [InlineData("termination-for-convenience", "Either party may terminate this Agreement upon thirty (30) days written notice to the other party.", false)]
-    [InlineData("covenant-not-to-sue", "Each party waives notice of acceptance of this Agreement. Work that is inconsistent with the Specifications shall be corrected.", true)]
-    [InlineData("covenant-not-to-sue", "Each party waives notice of acceptance. Licensee shall not do anything inconsistent with or impairing Licensor's rights in the Marks.", false)]
-    [InlineData("non-transferable-license", "Licensor grants Customer a non-exclusive license to use the Software at its offices.", true)]
-    [InlineData("non-transferable-license", "Licensor grants Customer a non-exclusive license to use the Software, which Customer may not sublicense to any third party.", false)]
-    [InlineData("irrevocable-or-perpetual-license", "Licensor grants Customer a license to use the Software. The Customer's rights of inspection under Section 4 are irrevocable.", true)]
-    [InlineData("irrevocable-or-perpetual-license", "Licensor grants Customer a license to use the Software. The Customer's right to use the Software is irrevocable.", false)]
-    [InlineData("price-restrictions", "Supplier will invoice the price in effect on the date of shipment, and price changes will be announced in its catalogue.", true)]
-    [InlineData("price-restrictions", "The prices shall not be increased during the first contract year.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
