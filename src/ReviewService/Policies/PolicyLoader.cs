@@ -28,6 +28,13 @@ public static partial class PolicyLoader
 
     static readonly RuleExpressionParser Parser = new(new ReSettings { CustomTypes = [typeof(DetectorHits)], AutoRegisterInputType = true });
 
+    /// <summary>A rule expression compiled by RulesEngine's parser over <c>doc</c> (<see cref="DetectorHits"/>); throws when it does not compile.</summary>
+    internal static Func<DetectorHits, bool> CompileExpression(string expression)
+    {
+        var holds = Parser.Compile<bool>(expression, [RuleParameter.Create(RulesEvaluator.Parameter, typeof(DetectorHits))]);
+        return hits => holds([hits]);
+    }
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -74,7 +81,8 @@ public static partial class PolicyLoader
         var detectors = CompileDetectors(folder, detectorFile, errors);
         ValidateChecks(folder, definition, detectors, errors);
 
-        var workflows = new List<Workflow>();
+        var workflows = new HashSet<string>(StringComparer.Ordinal);
+        var ruleNames = new HashSet<string>(StringComparer.Ordinal);
         var rules = new List<CompiledRule>();
         foreach (var file in ruleFiles)
         {
@@ -84,15 +92,14 @@ public static partial class PolicyLoader
             {
                 continue;
             }
-            if (workflows.Any(w => w.WorkflowName == workflow.WorkflowName))
+            if (!workflows.Add(workflow.WorkflowName))
             {
                 errors.Add($"{name}: duplicate workflow name '{workflow.WorkflowName}'.");
                 continue;
             }
-            workflows.Add(workflow);
             foreach (var rule in workflow.Rules ?? [])
             {
-                if (rules.Any(r => r.Name == rule.RuleName))
+                if (!ruleNames.Add(rule.RuleName))
                 {
                     errors.Add($"{name}: rule '{rule.RuleName}': duplicate rule name in policy '{folder}'.");
                 }
@@ -264,8 +271,7 @@ public static partial class PolicyLoader
         }
         try
         {
-            var holds = Parser.Compile<bool>(rule.Expression, [RuleParameter.Create(RulesEvaluator.Parameter, typeof(DetectorHits))]);
-            return new CompiledRule(rule.RuleName, workflow, check, outcome, confidence, referenced, evidence, hits => holds([hits]));
+            return new CompiledRule(rule.RuleName, workflow, check, outcome, confidence, referenced, evidence, CompileExpression(rule.Expression));
         }
         catch (Exception compile) when (compile is not OutOfMemoryException)
         {
