@@ -163,6 +163,10 @@ public static partial class PolicyLoader
             {
                 detectors[d.Name] = new Detector(d);
             }
+            catch (UnsafePatternException e)
+            {
+                errors.Add($"{where}: {e.Message}");
+            }
             catch (ArgumentException e)
             {
                 errors.Add($"{where}: the pattern does not compile: {e.Message}");

@@ -8,7 +8,7 @@ namespace ReviewService.Rules;
 /// are, anchored there: a match cannot start anywhere else, and at a given start the anchored branch backtracks exactly
 /// as the branch does (it sees the same text, before the start too), so the first start that matches is the leftmost match.
 /// </summary>
-public sealed class DetectorCursor(Detector detector, string text, WordStarts? words = null)
+public sealed class DetectorCursor(Detector detector, string text, WordStarts? words = null, ScanBudget? budget = null)
 {
     readonly Match?[] _next = new Match?[detector.Branches.Count];
     readonly int[]?[] _starts = new int[]?[detector.Branches.Count];
@@ -88,6 +88,7 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
     {
         if (!IsByWord(branch))
         {
+            budget?.Charge(atOnePlace: false);
             return detector.Branches[branch].Match(text, _position);
         }
         // The places where the branch's words are, found once; each later search goes on from where the last one stopped.
@@ -99,6 +100,7 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         }
         for (; i < starts.Length && starts[i] <= limit; i++)
         {
+            budget?.Charge(atOnePlace: true);
             var match = detector.Anchored[branch]!.Match(text, starts[i]);
             if (match.Success)
             {

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ReviewService.Rules;
 
 /// <summary>One detector's matches in a document.</summary>
@@ -22,11 +20,14 @@ public sealed class DetectorHits
     readonly IReadOnlyDictionary<string, Detector> _detectors;
     readonly Dictionary<string, Scan> _scans = new(StringComparer.Ordinal);
     readonly Lazy<WordStarts?> _words;
+    readonly ScanBudget _budget;
 
-    public DetectorHits(string text, IReadOnlyDictionary<string, Detector> detectors)
+    /// <summary>The detectors over <paramref name="text"/>, which together may scan it for <paramref name="budget"/> (<see cref="ScanBudget.Default"/> when null).</summary>
+    public DetectorHits(string text, IReadOnlyDictionary<string, Detector> detectors, TimeSpan? budget = null)
     {
         _text = text;
         _detectors = detectors;
+        _budget = new ScanBudget(budget ?? ScanBudget.Default);
         _words = new(() => WordStarts.Of(text), LazyThreadSafetyMode.None);
     }
 
@@ -48,7 +49,7 @@ public sealed class DetectorHits
         return Matches(first).Spans.Count(x => !b.Any(y => y.Start - x.End <= chars && x.Start - y.End <= chars));
     }
 
-    /// <summary>Detectors whose scan hit the time limit (a scan stopped early by <see cref="Has"/> never gets that far).</summary>
+    /// <summary>Detectors whose scan ran out of the document's time budget (a scan stopped early by <see cref="Has"/> never gets that far).</summary>
     public IEnumerable<string> TimedOutDetectors => _scans.Where(s => s.Value.TimedOut).Select(s => s.Key);
 
     public DetectorMatches Matches(string detector) => Get(detector).Complete();
@@ -69,17 +70,17 @@ public sealed class DetectorHits
         {
             throw new ArgumentException($"Unknown detector '{detector}'.", nameof(detector));
         }
-        scan = new Scan(d, _text, _words);
+        scan = new Scan(d, _text, _words, _budget);
         _scans[detector] = scan;
         return scan;
     }
 
     /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
-    sealed class Scan(Detector detector, string text, Lazy<WordStarts?> words)
+    sealed class Scan(Detector detector, string text, Lazy<WordStarts?> words, ScanBudget budget)
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
-        readonly DetectorCursor _cursor = new(detector, text, words.Value);
+        readonly DetectorCursor _cursor = new(detector, text, words.Value, budget);
         bool _done;
         bool _started;
         bool _exists;
@@ -103,7 +104,7 @@ public sealed class DetectorHits
                     _done = !_exists;
                     return _exists;
                 }
-                catch (RegexMatchTimeoutException)
+                catch (TimeoutException)
                 {
                     TimedOut = true;
                     _done = true;
@@ -178,7 +179,7 @@ public sealed class DetectorHits
                     return true;
                 }
             }
-            catch (RegexMatchTimeoutException)
+            catch (TimeoutException)
             {
                 TimedOut = true;
                 _done = true;

@@ -15,9 +15,10 @@ public static class RulesEvaluator
     const int MaxEvidence = 3;
     const int MaxCandidates = 6;
 
-    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text)
+    /// <summary>The findings of <paramref name="policy"/> on <paramref name="text"/>, its detectors scanning for <paramref name="budget"/> in all (<see cref="ScanBudget.Default"/> when null).</summary>
+    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text, TimeSpan? budget = null)
     {
-        var hits = new DetectorHits(text, policy.Detectors);
+        var hits = new DetectorHits(text, policy.Detectors, budget);
         var deciding = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
         foreach (var rule in policy.InOrder)
         {
@@ -37,7 +38,7 @@ public static class RulesEvaluator
         var value = check.ValueDetector is { } v ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v)) : null;
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
-        // A detector that hit its time limit saw only part of the text: nothing it fed can be trusted as decided.
+        // A detector stopped by the time budget saw only part of the text: nothing it fed can be trusted as decided.
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
         {
             var evidence = deciding.Outcome == Outcome.Present
@@ -54,7 +55,7 @@ public static class RulesEvaluator
             candidates = Candidates(readDetectors, hits, text);
         }
         var note = readDetectors.Any(timedOut.Contains)
-            ? "A detector timed out on this document; the rules could not decide."
+            ? "The rules stage ran out of time on this document before this check's detectors finished; the rules could not decide."
             : deciding is null ? "No rule decided this check." : $"Rule '{deciding.Name}' marks this check as ambiguous.";
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }

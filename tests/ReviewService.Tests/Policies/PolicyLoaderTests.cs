@@ -131,6 +131,18 @@ public sealed class PolicyLoaderTests : IDisposable
         Assert.Contains(error.Errors, e => e.Contains("detectors.json", StringComparison.Ordinal) && e.Contains("'bad'", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void DetectorThatCouldBacktrackExponentiallyIsRefusedSayingHowToFixIt()
+    {
+        var copy = CopyOfContractReview();
+        var path = Path.Combine(copy, "detectors.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"detectors\": [", "\"detectors\": [ { \"name\": \"nested\", \"pattern\": \"\\\\b(?:\\\\w+\\\\s*)+consent\" },", StringComparison.Ordinal));
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("'nested'", StringComparison.Ordinal) && e.Contains("exponentially", StringComparison.Ordinal) && e.Contains("at most 5 times", StringComparison.Ordinal));
+    }
+
     string CopyOfContractReview()
     {
         var target = Path.Combine(_temp, "contract-review");

@@ -183,6 +183,24 @@ public sealed class RulesEvaluatorTests
         Assert.All(undetermined.Where(f => ContractReview.RulesByCheck[f.Check].Any(r => r.Outcome == Outcome.Absent)), f => Assert.NotEmpty(f.Candidates));
         Assert.All(undetermined.SelectMany(f => f.Candidates), c => Assert.InRange(c.End - c.Start, 1, 1200));
     }
+
+    [Fact]
+    public async Task ADocumentOverItsTimeBudgetLeavesTheUnfinishedChecksUndeterminedAndSaysWhy()
+    {
+        var text = Fixtures.Text("contract.txt");
+
+        var cut = await RulesEvaluator.EvaluateAsync(ContractReview, text, budget: TimeSpan.Zero);
+        var full = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).ToDictionary(f => f.Check);
+
+        var law = cut.Single(f => f.Check == "governing-law");
+        Assert.Equal(Outcome.Undetermined, law.Outcome);
+        Assert.Contains("ran out of time", law.Note, StringComparison.Ordinal);
+        Assert.Equal(Outcome.Present, full["governing-law"].Outcome);
+        // Only a detector that needed no match attempt (none of its words is in the text) finishes: what it decides stands.
+        Assert.All(cut.Where(f => f.Outcome != Outcome.Undetermined), f => Assert.Equal(full[f.Check].Outcome, f.Outcome));
+        Assert.True(cut.Count(f => f.Outcome == Outcome.Undetermined) > full.Values.Count(f => f.Outcome == Outcome.Undetermined));
+    }
+
 }
 
 public sealed class DetectorHitsTests
@@ -221,6 +239,28 @@ public sealed class DetectorHitsTests
 
         Assert.Equal(["Delaware"], matches.Values);
         Assert.Equal("laws of Delaware", text[matches.Spans[0].Start..matches.Spans[0].End]);
+    }
+
+    [Theory]
+    [InlineData(@"\b(?:\w+\s*)+consent", "without bound")]
+    [InlineData(@"(a+)+b", "without bound")]
+    [InlineData(@"(?:[a-z]*,){2,}", "without bound")]
+    [InlineData(@"\b(?:\w+\s+){0,9}consent", "up to 9 times")]
+    public void PatternsThatCanBacktrackExponentiallyAreRefused(string pattern, string repeat)
+    {
+        var error = Assert.Throws<UnsafePatternException>(() => new Detector(new DetectorDefinition { Name = "x", Pattern = pattern }));
+
+        Assert.Contains(repeat, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(@"\b(?:\w+\s+){0,5}consent")]
+    [InlineData(@"\b(?:prior|written)*\s+notice")]
+    [InlineData(@"[(+*]+\(\w+\)+")]
+    [InlineData(@"\bnot(?<=\b(?:shall|will)\s+[^.]{0,150})")]
+    public void BoundedOrSingleRepetitionsAreAccepted(string pattern)
+    {
+        Assert.Null(Detector.NestedRepetition(pattern));
     }
 
     [Fact]
