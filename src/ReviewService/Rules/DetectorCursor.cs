@@ -88,7 +88,7 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
     {
         if (!IsByWord(branch))
         {
-            budget?.Charge(atOnePlace: false);
+            budget?.Charge(text.Length - _position);
             return detector.Branches[branch].Match(text, _position);
         }
         // The places where the branch's words are, found once; each later search goes on from where the last one stopped.
@@ -100,7 +100,7 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         }
         for (; i < starts.Length && starts[i] <= limit; i++)
         {
-            budget?.Charge(atOnePlace: true);
+            budget?.Charge();
             var match = detector.Anchored[branch]!.Match(text, starts[i]);
             if (match.Success)
             {

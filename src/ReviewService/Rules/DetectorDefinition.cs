@@ -27,7 +27,7 @@ public sealed partial class Detector
 {
     // No per-match time limit: .NET reads the clock at every call and in every backtracking loop, which cost a quarter of
     // the rules stage. Exponential backtracking is refused when the pattern is loaded (NestedRepetition), and the rules
-    // stage's per-document budget (ScanBudget) bounds the rest.
+    // stage's per-document budget of match attempts (ScanBudget) bounds the rest.
     static readonly TimeSpan MatchTimeout = Regex.InfiniteMatchTimeout;
 
     /// <summary>A repeated group may itself repeat something without bound only up to this many times.</summary>

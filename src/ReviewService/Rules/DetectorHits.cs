@@ -22,12 +22,12 @@ public sealed class DetectorHits
     readonly Lazy<WordStarts?> _words;
     readonly ScanBudget _budget;
 
-    /// <summary>The detectors over <paramref name="text"/>, which together may scan it for <paramref name="budget"/> (<see cref="ScanBudget.Default"/> when null).</summary>
-    public DetectorHits(string text, IReadOnlyDictionary<string, Detector> detectors, TimeSpan? budget = null)
+    /// <summary>The detectors over <paramref name="text"/>, which together may spend <paramref name="budget"/> on it (<see cref="ScanBudget.For"/> its length when null).</summary>
+    public DetectorHits(string text, IReadOnlyDictionary<string, Detector> detectors, ScanBudget? budget = null)
     {
         _text = text;
         _detectors = detectors;
-        _budget = new ScanBudget(budget ?? ScanBudget.Default);
+        _budget = budget ?? ScanBudget.For(text.Length);
         _words = new(() => WordStarts.Of(text), LazyThreadSafetyMode.None);
     }
 
@@ -49,7 +49,10 @@ public sealed class DetectorHits
         return Matches(first).Spans.Count(x => !b.Any(y => y.Start - x.End <= chars && x.Start - y.End <= chars));
     }
 
-    /// <summary>Detectors whose scan ran out of the document's time budget (a scan stopped early by <see cref="Has"/> never gets that far).</summary>
+    /// <summary>Detectors whose scan ran out of the document's scan budget (a scan stopped early by <see cref="Has"/> never gets that far).</summary>
+    /// <summary>Match attempts the scans have charged so far.</summary>
+    public long AttemptsSpent => _budget.Spent;
+
     public IEnumerable<string> TimedOutDetectors => _scans.Where(s => s.Value.TimedOut).Select(s => s.Key);
 
     public DetectorMatches Matches(string detector) => Get(detector).Complete();
@@ -104,7 +107,7 @@ public sealed class DetectorHits
                     _done = !_exists;
                     return _exists;
                 }
-                catch (TimeoutException)
+                catch (ScanBudgetSpentException)
                 {
                     TimedOut = true;
                     _done = true;
@@ -179,7 +182,7 @@ public sealed class DetectorHits
                     return true;
                 }
             }
-            catch (TimeoutException)
+            catch (ScanBudgetSpentException)
             {
                 TimedOut = true;
                 _done = true;

@@ -15,8 +15,8 @@ public static class RulesEvaluator
     const int MaxEvidence = 3;
     const int MaxCandidates = 6;
 
-    /// <summary>The findings of <paramref name="policy"/> on <paramref name="text"/>, its detectors scanning for <paramref name="budget"/> in all (<see cref="ScanBudget.Default"/> when null).</summary>
-    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text, TimeSpan? budget = null)
+    /// <summary>The findings of <paramref name="policy"/> on <paramref name="text"/>, its detectors spending at most <paramref name="budget"/> (<see cref="ScanBudget.For"/> its length when null).</summary>
+    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text, ScanBudget? budget = null)
     {
         var hits = new DetectorHits(text, policy.Detectors, budget);
         var deciding = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
@@ -38,7 +38,7 @@ public static class RulesEvaluator
         var value = check.ValueDetector is { } v ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v)) : null;
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
-        // A detector stopped by the time budget saw only part of the text: nothing it fed can be trusted as decided.
+        // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
         {
             var evidence = deciding.Outcome == Outcome.Present
@@ -55,7 +55,7 @@ public static class RulesEvaluator
             candidates = Candidates(readDetectors, hits, text);
         }
         var note = readDetectors.Any(timedOut.Contains)
-            ? "The rules stage ran out of time on this document before this check's detectors finished; the rules could not decide."
+            ? "The rules stage used up its matching budget on this document before this check's detectors finished; the rules could not decide."
             : deciding is null ? "No rule decided this check." : $"Rule '{deciding.Name}' marks this check as ambiguous.";
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }

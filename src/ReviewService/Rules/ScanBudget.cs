@@ -1,31 +1,44 @@
-using System.Diagnostics;
-
 namespace ReviewService.Rules;
 
 /// <summary>
-/// The time one document's detectors may take together. Detector regexes run without a per-match time limit (see
-/// <see cref="Detector"/>), so the scans charge this budget before they try a branch; once it is spent, every scan
-/// stops with a <see cref="TimeoutException"/> and the checks that needed one stay undetermined.
+/// How much matching one document's detectors may do together, counted in match attempts, not seconds, so that a
+/// document gets the same findings however busy the machine is (a clock also charged the first documents for the
+/// JIT compiling the detectors). Detector regexes run without a per-match time limit (see <see cref="Detector"/>);
+/// the scans charge this budget before they try a branch at a word (one attempt) or search the rest of the text (one
+/// attempt per <see cref="CharsPerSearchAttempt"/> characters). Once it is spent every scan stops, and the checks
+/// that needed one stay undetermined.
 /// </summary>
-public sealed class ScanBudget(TimeSpan limit)
+public sealed class ScanBudget(long attempts)
 {
-    /// <summary>What a document gets by default: far above the few milliseconds a long contract takes.</summary>
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
+    /// <summary>The attempts this budget allows.</summary>
+    public long Attempts { get; } = attempts;
 
-    // The clock is read at every whole-text search but only at the first and every 64th match attempt at a word, which are many and short.
-    const int AttemptsPerClockRead = 64;
+    /// <summary>Attempts a document gets per character of its text, on top of <see cref="MinimumAttempts"/>: ten times what the
+    /// most demanding cuad-dev contract needs (0.75), 0.2 on average.</summary>
+    public const int AttemptsPerChar = 8;
+    public const long MinimumAttempts = 100_000;
+    const int CharsPerSearchAttempt = 100;
 
-    readonly long _deadline = limit >= TimeSpan.FromDays(1) ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-    int _attempts;
-    bool _spent;
+    long _left = attempts;
 
-    /// <summary>Before a match attempt at one place (<paramref name="atOnePlace"/>) or a search of the rest of the text.</summary>
-    public void Charge(bool atOnePlace)
+    /// <summary>The budget for a text of <paramref name="length"/> characters.</summary>
+    public static ScanBudget For(int length) => new(MinimumAttempts + (long)AttemptsPerChar * length);
+
+    /// <summary>Attempts charged so far.</summary>
+    public long Spent => Attempts - _left;
+
+    /// <summary>Before a match attempt at one place, or a search of the <paramref name="chars"/> characters left of the text.</summary>
+    public void Charge(int chars = 0)
     {
-        if (_spent || ((!atOnePlace || _attempts++ % AttemptsPerClockRead == 0) && Stopwatch.GetTimestamp() > _deadline))
+        _left -= 1 + chars / CharsPerSearchAttempt;
+        if (_left < 0)
         {
-            _spent = true;
-            throw new TimeoutException($"The rules stage's time budget for this document ({limit.TotalSeconds:0.###} s) is spent.");
+            _left = -1;
+            throw new ScanBudgetSpentException(Attempts);
         }
     }
 }
+
+/// <summary>A document's <see cref="ScanBudget"/> ran out: the scan that threw, and every later one, stopped early.</summary>
+public sealed class ScanBudgetSpentException(long attempts)
+    : Exception($"The detectors used up this document's budget of {attempts} match attempts.");

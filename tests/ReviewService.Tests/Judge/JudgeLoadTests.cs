@@ -40,7 +40,9 @@ public sealed class JudgeLoadTests : IAsyncLifetime
         };
         using var app = new ReviewApp(settings: Settings(_server,
             ("Processing:Workers", "4"), ("Llm:TimeoutSeconds", "0.3"), ("Llm:MaxRetries", "2"), ("Llm:RetryBaseDelaySeconds", "0.01"),
-            ("Llm:CircuitBreaker:MinimumThroughput", "10"), ("Llm:CircuitBreaker:BreakSeconds", "0.5"), ("Llm:Fallback:Model", FallbackModel)));
+            ("Llm:CircuitBreaker:MinimumThroughput", "10"), ("Llm:CircuitBreaker:BreakSeconds", "0.5"), ("Llm:Fallback:Model", FallbackModel),
+            // A fully decided review sampled for QA is queued with all its checks: this test is about undetermined ones.
+            ("Queue:QaSampleRate", "0")));
         var client = app.Analyst();
 
         var ids = await Task.WhenAll(Enumerable.Range(0, Reviews).Select(async _ =>

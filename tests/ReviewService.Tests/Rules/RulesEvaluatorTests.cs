@@ -185,20 +185,32 @@ public sealed class RulesEvaluatorTests
     }
 
     [Fact]
-    public async Task ADocumentOverItsTimeBudgetLeavesTheUnfinishedChecksUndeterminedAndSaysWhy()
+    public async Task ADocumentOverItsScanBudgetLeavesTheUnfinishedChecksUndeterminedAndSaysWhy()
     {
         var text = Fixtures.Text("contract.txt");
 
-        var cut = await RulesEvaluator.EvaluateAsync(ContractReview, text, budget: TimeSpan.Zero);
+        var cut = await RulesEvaluator.EvaluateAsync(ContractReview, text, new ScanBudget(0));
         var full = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).ToDictionary(f => f.Check);
 
         var law = cut.Single(f => f.Check == "governing-law");
         Assert.Equal(Outcome.Undetermined, law.Outcome);
-        Assert.Contains("ran out of time", law.Note, StringComparison.Ordinal);
+        Assert.Contains("used up its matching budget", law.Note, StringComparison.Ordinal);
         Assert.Equal(Outcome.Present, full["governing-law"].Outcome);
         // Only a detector that needed no match attempt (none of its words is in the text) finishes: what it decides stands.
         Assert.All(cut.Where(f => f.Outcome != Outcome.Undetermined), f => Assert.Equal(full[f.Check].Outcome, f.Outcome));
         Assert.True(cut.Count(f => f.Outcome == Outcome.Undetermined) > full.Values.Count(f => f.Outcome == Outcome.Undetermined));
+    }
+
+    [Fact]
+    public async Task TheDefaultScanBudgetIsCountedInAttemptsAndGrowsWithTheText()
+    {
+        var text = Fixtures.Text("contract.txt");
+        var budget = ScanBudget.For(text.Length);
+
+        await RulesEvaluator.EvaluateAsync(ContractReview, text, budget);
+
+        Assert.Equal(ScanBudget.MinimumAttempts + ScanBudget.AttemptsPerChar * text.Length, budget.Attempts);
+        Assert.InRange(budget.Spent, 1, budget.Attempts / 10);
     }
 
 }

@@ -28,6 +28,8 @@ public sealed class TraceTests : IAsyncLifetime
         using var app = new ReviewApp(settings: Settings(_server));
         using var withLogs = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
         _server.Enqueue(ScriptedReply.Error(500));
+        // After the retried error the model answers every check, unsure of each: its answers go to the reviewers' queue.
+        _server.Behaviour = call => ScriptedReply.Answer(call, check => Verdict.Present(call.FirstPassage(check), confidence: 0.2));
 
         var analyst = withLogs.WithKey(ReviewApp.AnalystKey);
         var review = await analyst.SubmitAndWaitForAsync(Distribution(NonCompeteClause + $" ({Marker})."));
