@@ -92,6 +92,16 @@ public sealed class RulesEvaluatorTests
     [InlineData("price-restrictions", "Net Sales means the gross amounts invoiced less rebates, chargebacks and retroactive price adjustments.", true)]
     [InlineData("price-restrictions", "The prices may be increased by Supplier only once in each contract year.", false)]
     [InlineData("source-code-escrow", "Licensor shall deposit the current release in escrow with a recognized escrow agent, to be released on its insolvency.", false)]
+    [InlineData("change-of-control", "Either party may assign this Agreement to a successor in connection with a merger or a sale of substantially all of its assets.", true)]
+    [InlineData("change-of-control", "If a change of control of Distributor occurs, Supplier may terminate this Agreement.", false)]
+    [InlineData("covenant-not-to-sue", "Neither party shall contest the other party's rights to payment of an invoice after sixty days.", true)]
+    [InlineData("covenant-not-to-sue", "Neither party shall contest the other party's rights to payment, or take any action to impair the goodwill of its trademarks.", false)]
+    [InlineData("audit-rights", "Customer may inspect the Products upon delivery and reject nonconforming units.", true)]
+    [InlineData("audit-rights", "Supplier shall make its books and records available for inspection by Customer.", false)]
+    [InlineData("anti-assignment", "Supplier may assign qualified personnel to perform the Services.", true)]
+    [InlineData("anti-assignment", "Supplier may not assign this Agreement without the consent of Customer.", false)]
+    [InlineData("license-grant", "The Products are sold, not licensed, and no rights in the Supplier's patents pass to Customer.", true)]
+    [InlineData("license-grant", "Supplier has not granted any license in the Products to any other person.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
@@ -131,6 +141,10 @@ public sealed class RulesEvaluatorTests
     [InlineData("minimum-commitment", "Supplier guarantees that the Products are free from defects, and shall give at least ten (10) days notice of any delay.", null)]
     [InlineData("insurance", "Supplier shall name Customer as an additional insured and deliver certificates of insurance on request.", "INS-4")]
     [InlineData("insurance", "Each party shall pay its own costs, including insurance and freight.", null)]
+    [InlineData("license-grant", "Distributor is licensed to use the Supplier's trademarks in the Territory.", "LG-5")]
+    [InlineData("license-grant", "Supplier has not granted any license in the Products to any other person.", null)]
+    [InlineData("liquidated-damages", "If Customer terminates early, Customer shall pay a termination fee equal to three months of fees.", "LD-4")]
+    [InlineData("liquidated-damages", "No termination fee shall apply if Customer terminates for convenience.", null)]
     public async Task ANamedFormOfTheClauseIsDecidedPresent(string check, string sentence, string? rule)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
