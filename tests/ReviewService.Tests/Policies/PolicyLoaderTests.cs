@@ -123,8 +123,7 @@ public sealed class PolicyLoaderTests : IDisposable
     public void DetectorThatDoesNotCompileIsRefused()
     {
         var copy = CopyOfContractReview();
-        var path = Path.Combine(copy, "detectors.json");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"detectors\": [", "\"detectors\": [ { \"name\": \"bad\", \"pattern\": \"(unclosed\" },", StringComparison.Ordinal));
+        AddDetector(copy, """{ "name": "bad", "pattern": "(unclosed" }""");
 
         var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
 
@@ -135,8 +134,7 @@ public sealed class PolicyLoaderTests : IDisposable
     public void DetectorThatCouldBacktrackExponentiallyIsRefusedSayingHowToFixIt()
     {
         var copy = CopyOfContractReview();
-        var path = Path.Combine(copy, "detectors.json");
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"detectors\": [", "\"detectors\": [ { \"name\": \"nested\", \"pattern\": \"\\\\b(?:\\\\w+\\\\s*)+consent\" },", StringComparison.Ordinal));
+        AddDetector(copy, """{ "name": "nested", "pattern": "\\b(?:\\w+\\s*)+consent" }""");
 
         var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
 
@@ -152,6 +150,12 @@ public sealed class PolicyLoaderTests : IDisposable
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         }
         return target;
+    }
+
+    static void AddDetector(string policyDirectory, string detector)
+    {
+        var path = Path.Combine(policyDirectory, PolicyLoader.DetectorsFile);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"detectors\": [", $"\"detectors\": [ {detector},", StringComparison.Ordinal));
     }
 
     static void AddRule(string policyDirectory, params string[] rules) =>
