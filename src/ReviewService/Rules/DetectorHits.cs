@@ -50,9 +50,6 @@ public sealed class DetectorHits
     }
 
     /// <summary>Detectors whose scan ran out of the document's scan budget (a scan stopped early by <see cref="Has"/> never gets that far).</summary>
-    /// <summary>Match attempts the scans have charged so far.</summary>
-    public long AttemptsSpent => _budget.Spent;
-
     public IEnumerable<string> TimedOutDetectors => _scans.Where(s => s.Value.TimedOut).Select(s => s.Key);
 
     public DetectorMatches Matches(string detector) => Get(detector).Complete();
