@@ -81,6 +81,63 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
     }
 
     /// <summary>
+    /// After <see cref="Any"/> answered true, and before any <see cref="Next"/>: the matches of each branch in pattern
+    /// order, from the first that matches, each branch's in text order (a search going on after the previous match). The
+    /// caller reads only as far as it needs: the first branch's matches cost no other branch a try. Branches stop being
+    /// tried once <paramref name="attempts"/> attempts are spent (the first branch's next matches count too).
+    /// </summary>
+    public IEnumerable<Match> BranchMatches(int attempts)
+    {
+        var spent = 0;
+        var first = Array.FindIndex(_next, m => m is { Success: true });
+        if (_position != 0 || first < 0)
+        {
+            throw new InvalidOperationException("BranchMatches() follows an Any() that answered true, before the scan starts.");
+        }
+        for (var b = first; b < _next.Length; b++)
+        {
+            // Any() left each branch it tried with its first match, or none; a branch after those starts from the text's start.
+            var match = _next[b] ?? FindFrom(b, 0, ref spent, attempts);
+            while (match.Success)
+            {
+                yield return match;
+                match = FindFrom(b, match.Index + Math.Max(match.Length, 1), ref spent, attempts);
+            }
+            if (spent >= attempts)
+            {
+                yield break;
+            }
+        }
+    }
+
+    // The branch's first match at or after position, independent of the scan's own position.
+    Match FindFrom(int branch, int position, ref int spent, int attempts)
+    {
+        if (!IsByWord(branch))
+        {
+            if (spent >= attempts || position > text.Length)
+            {
+                return Match.Empty;
+            }
+            budget?.Charge(text.Length - position);
+            spent += 1 + (text.Length - position) / 100;
+            return detector.Branches[branch].Match(text, position);
+        }
+        var starts = _starts[branch] ??= words!.Find(detector.Prefixes[branch]!);
+        var i = Array.BinarySearch(starts, position);
+        for (i = i < 0 ? ~i : i; i < starts.Length && spent < attempts; i++)
+        {
+            budget?.Charge();
+            spent++;
+            if (detector.Anchored[branch]!.Match(text, starts[i]) is { Success: true } match)
+            {
+                return match;
+            }
+        }
+        return Match.Empty;
+    }
+
+    /// <summary>
     /// The branch's leftmost match at or after the current position; a failed match when there is none. A branch searched by
     /// word stops at words after <paramref name="limit"/>, returning null when none up to there matches.
     /// </summary>

@@ -11,10 +11,17 @@ public sealed record DetectorMatches(IReadOnlyList<Evidence> Spans, IReadOnlyLis
 /// <see cref="Matches"/> scan the whole text (once). The first detector to run indexes where the text's words start
 /// (<see cref="WordStarts"/>); every branch with leading words is then tried only there.
 /// </summary>
-public sealed class DetectorHits
+public sealed class DetectorHits : IDisposable
 {
     /// <summary>Counts saturate here: no rule needs more, and a hostile document cannot make the list unbounded.</summary>
     public const int MaxMatches = 500;
+
+    /// <summary>
+    /// How many match attempts <see cref="Examples"/> spends on a detector's branches beyond the first that matches: a
+    /// reader's passages are a sample, not a proof that there are no more (on cuad-dev, 16 of 8,636 candidate passages
+    /// were not found within it).
+    /// </summary>
+    public const int ExampleAttempts = 1000;
 
     readonly string _text;
     readonly IReadOnlyDictionary<string, Detector> _detectors;
@@ -29,6 +36,15 @@ public sealed class DetectorHits
         _detectors = detectors;
         _budget = budget ?? ScanBudget.For(text.Length);
         _words = new(() => WordStarts.Of(text), LazyThreadSafetyMode.None);
+    }
+
+    /// <summary>Gives the word index's memory back (<see cref="WordStarts.Dispose"/>): no detector may be asked anything after.</summary>
+    public void Dispose()
+    {
+        if (_words.IsValueCreated)
+        {
+            _words.Value?.Dispose();
+        }
     }
 
     public bool Has(string detector) => Get(detector).HasAny();
@@ -56,6 +72,15 @@ public sealed class DetectorHits
 
     /// <summary>The detector's matches in text order, scanning only as far as the caller enumerates.</summary>
     public IEnumerable<Evidence> Spans(string detector) => Get(detector).Enumerate();
+
+    /// <summary>
+    /// Matches of the detector to show a reader, scanning little beyond what the rules scanned: when its matches in text
+    /// order are being read already (<see cref="Count"/>, <see cref="Spans"/>), those; otherwise its branches' matches, branch by
+    /// branch in pattern order, each branch's in text order (<see cref="DetectorCursor.BranchMatches"/>).
+    /// Why not always the first matches in the text: proving that no branch matches before a given one means trying every
+    /// branch up to there, which cost a quarter of the rules stage, for passages no better at showing what the detector found.
+    /// </summary>
+    public IEnumerable<Evidence> Examples(string detector) => Get(detector).Examples();
 
     /// <summary>The <c>value</c> group of the detector's first match that has one (scanning no further than needed).</summary>
     public string? FirstValue(string detector) => Get(detector).FirstValue();
@@ -123,6 +148,37 @@ public sealed class DetectorHits
             {
             }
             return _values.Count > 0 ? _values[0] : null;
+        }
+
+        public IEnumerable<Evidence> Examples()
+        {
+            if (_spans.Count > 0 || !detector.MatchesAreNeverEmpty || (_started && !_exists))
+            {
+                return Enumerate();
+            }
+            return HasAny() ? ByBranch() : [];
+        }
+
+        IEnumerable<Evidence> ByBranch()
+        {
+            using var matches = _cursor.BranchMatches(ExampleAttempts).GetEnumerator();
+            for (var n = 0; n < MaxMatches; n++)
+            {
+                try
+                {
+                    if (!matches.MoveNext())
+                    {
+                        yield break;
+                    }
+                }
+                catch (ScanBudgetSpentException)
+                {
+                    TimedOut = true;
+                    yield break;
+                }
+                var m = matches.Current;
+                yield return new Evidence(m.Index, m.Index + m.Length, m.Value, detector.Name);
+            }
         }
 
         public IEnumerable<Evidence> Enumerate()

@@ -41,18 +41,16 @@ public static class RulesEvaluator
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
         {
-            var evidence = deciding.Outcome == Outcome.Present
-                ? InStartOrder([.. deciding.EvidenceDetectors.Select(hits.Spans)]).Take(MaxEvidence).ToList()
-                : [];
+            var evidence = deciding.Outcome == Outcome.Present ? Examples(deciding.EvidenceDetectors, hits, s => s, MaxEvidence) : [];
             return new CheckFinding(check.Name, deciding.Outcome, DecidedBy.Rules, deciding.Confidence, evidence, ruleIds, [], value);
         }
 
         // The check's own candidate detectors first; when none matches, the passages its rules read (a word that kept an
         // "absent" rule from firing), so the judge and the reviewer always see why the rules could not decide.
-        var candidates = Candidates(check.Candidates ?? readDetectors, hits, text);
+        var candidates = Examples(check.Candidates ?? readDetectors, hits, s => Passages.Around(text, s), MaxCandidates);
         if (candidates.Count == 0 && check.Candidates is not null)
         {
-            candidates = Candidates(readDetectors, hits, text);
+            candidates = Examples(readDetectors, hits, s => Passages.Around(text, s), MaxCandidates);
         }
         var note = readDetectors.Any(timedOut.Contains)
             ? "The rules stage used up its matching budget on this document before this check's detectors finished; the rules could not decide."
@@ -60,38 +58,8 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // Each detector is read only as far as the first few distinct passages of all of them need: a passage's start never
-    // decreases with its match's, so a frequent word costs no full scan.
-    static List<Evidence> Candidates(IEnumerable<string> detectors, DetectorHits hits, string text) =>
-        InStartOrder([.. detectors.Select(d => hits.Spans(d).Select(s => Passages.Around(text, s)).DistinctBy(s => s.Start))])
-            .DistinctBy(s => s.Start)
-            .Take(MaxCandidates)
-            .ToList();
-
-    /// <summary>
-    /// Spans in text order, from sequences that each are in text order, read only as far as the caller enumerates; at the
-    /// same start, the earlier sequence's span comes first (as a stable sort of them all would put them).
-    /// </summary>
-    static IEnumerable<Evidence> InStartOrder(IReadOnlyList<IEnumerable<Evidence>> sequences)
-    {
-        var readers = sequences.Select(s => s.GetEnumerator()).ToList();
-        var heads = readers.Select(r => r.MoveNext() ? r.Current : null).ToList();
-        while (true)
-        {
-            var first = -1;
-            for (var i = 0; i < heads.Count; i++)
-            {
-                if (heads[i] is { } head && (first < 0 || head.Start < heads[first]!.Start))
-                {
-                    first = i;
-                }
-            }
-            if (first < 0)
-            {
-                yield break;
-            }
-            yield return heads[first]!;
-            heads[first] = readers[first].MoveNext() ? readers[first].Current : null;
-        }
-    }
+    // Up to max distinct spans (by start) from the detectors' examples, the detectors in the order given, each read only as
+    // far as needed (DetectorHits.Examples); shown in text order.
+    static List<Evidence> Examples(IEnumerable<string> detectors, DetectorHits hits, Func<Evidence, Evidence> widen, int max) =>
+        [.. detectors.SelectMany(d => hits.Examples(d).Select(widen)).DistinctBy(s => s.Start).Take(max).OrderBy(s => s.Start)];
 }

@@ -11,7 +11,7 @@ namespace ReviewService.Rules;
 /// a word starts here too (an underscore or a non-ASCII letter in front only adds starts). A branch whose matches begin
 /// with known words (<see cref="BranchPrefix"/>) is then tried only at the starts of those words.
 /// </summary>
-public sealed class WordStarts
+public sealed class WordStarts : IDisposable
 {
     // Characters that .NET's case-insensitive matching takes for an ASCII letter: KELVIN SIGN (k), LONG S (s),
     // CAPITAL I WITH DOT ABOVE and DOTLESS I (i). A text holding one gets no index: its branches scan as written.
@@ -27,13 +27,16 @@ public sealed class WordStarts
     readonly string _text;
     readonly int[] _offsets;
     readonly int[] _positions;
+    readonly int[] _keys;
     readonly Dictionary<string, int[]> _found = new(StringComparer.Ordinal);
+    bool _disposed;
 
-    WordStarts(string text, int[] offsets, int[] positions)
+    WordStarts(string text, int[] offsets, int[] positions, int[] keys)
     {
         _text = text;
         _offsets = offsets;
         _positions = positions;
+        _keys = keys;
     }
 
     /// <summary>The index of <paramref name="text"/>; null when it holds a character that could match an ASCII letter case-insensitively.</summary>
@@ -45,34 +48,51 @@ public sealed class WordStarts
         }
         var codes = ArrayPool<byte>.Shared.Rent(text.Length + KeyChars);
         var starts = ArrayPool<int>.Shared.Rent(text.Length / 2 + 1);
-        var buckets = ArrayPool<ushort>.Shared.Rent(text.Length / 2 + 1);
+        var wordKeys = ArrayPool<int>.Shared.Rent(text.Length / 2 + 1);
         try
         {
-            // A counting sort by bucket: after it, bucket b holds positions[offsets[b]..offsets[b + 1]], in text order.
-            var offsets = new int[(1 << Bits) + 2];
+            // A counting sort by bucket: after it, bucket b holds positions[offsets[b]..offsets[b + 1]], in text order,
+            // and keys[i] is the key of the word at positions[i].
+            var offsets = ArrayPool<int>.Shared.Rent((1 << Bits) + 2);
+            Array.Clear(offsets, 0, (1 << Bits) + 2);
             var n = FindStarts(text, codes, starts);
             for (var w = 0; w < n; w++)
             {
-                var bucket = Bucket(Key(codes, starts[w]));
-                buckets[w] = bucket;
-                offsets[bucket + 2]++;
+                var key = Key(codes, starts[w]);
+                wordKeys[w] = key;
+                offsets[Bucket(key) + 2]++;
             }
-            for (var b = 2; b < offsets.Length; b++)
+            for (var b = 2; b < (1 << Bits) + 2; b++)
             {
                 offsets[b] += offsets[b - 1];
             }
-            var positions = new int[n];
+            var positions = ArrayPool<int>.Shared.Rent(n);
+            var keys = ArrayPool<int>.Shared.Rent(n);
             for (var w = 0; w < n; w++)
             {
-                positions[offsets[buckets[w] + 1]++] = starts[w];
+                var at = offsets[Bucket(wordKeys[w]) + 1]++;
+                positions[at] = starts[w];
+                keys[at] = wordKeys[w];
             }
-            return new WordStarts(text, offsets, positions);
+            return new WordStarts(text, offsets, positions, keys);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(codes);
             ArrayPool<int>.Shared.Return(starts);
-            ArrayPool<ushort>.Shared.Return(buckets);
+            ArrayPool<int>.Shared.Return(wordKeys);
+        }
+    }
+
+    /// <summary>Gives the index's arrays back to the shared pool: nothing may be looked up after.</summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            ArrayPool<int>.Shared.Return(_offsets);
+            ArrayPool<int>.Shared.Return(_positions);
+            ArrayPool<int>.Shared.Return(_keys);
         }
     }
 
@@ -85,6 +105,7 @@ public sealed class WordStarts
     /// <summary>Every word start, in text order, where the text has the words of <paramref name="prefix"/>.</summary>
     public int[] Find(BranchPrefix prefix)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         // Branches of several detectors start with the same words (renew, assign, licen): each prefix is looked up once.
         if (!_found.TryGetValue(prefix.ToString(), out var found))
         {
@@ -93,44 +114,41 @@ public sealed class WordStarts
         return found;
     }
 
+    /// <summary>The distinct keys of the spellings of a prefix's first word: a word it can start has one of them (<see cref="CanFind"/>).</summary>
+    static int[] FirstKeys(BranchPrefix prefix) => prefix.FirstKeys ??= [.. prefix.First.Select(s => Key(s, 0)).Distinct()];
+
     int[] Lookup(BranchPrefix prefix)
     {
-        // Spellings can share a bucket (govern, governs): each bucket is searched once.
-        Span<int> buckets = stackalloc int[prefix.First.Count];
-        var count = 0;
-        foreach (var spelling in prefix.First)
-        {
-            var bucket = Bucket(Key(spelling, 0));
-            if (!buckets[..count].Contains(bucket))
-            {
-                buckets[count++] = bucket;
-            }
-        }
+        var keys = FirstKeys(prefix);
         var size = 0;
-        foreach (var bucket in buckets[..count])
+        foreach (var key in keys)
         {
-            size += _offsets[bucket + 1] - _offsets[bucket];
+            size += _offsets[Bucket(key) + 1] - _offsets[Bucket(key)];
         }
         if (size == 0)
         {
             return [];
         }
-        var longest = prefix.First.Max(s => s.Length);
+        var longest = prefix.LongestFirst;
         var found = ArrayPool<int>.Shared.Rent(size);
         try
         {
             var n = 0;
-            foreach (var bucket in buckets[..count])
+            foreach (var key in keys)
             {
-                foreach (var start in _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]))
+                // The words of the key's bucket that have the key (others share the bucket), found with a vectorised search.
+                var from = _offsets[Bucket(key)];
+                var bucket = _keys.AsSpan(from, _offsets[Bucket(key) + 1] - from);
+                for (var i = bucket.IndexOf(key); i >= 0; i = NextIndexOf(bucket, key, i))
                 {
+                    var start = _positions[from + i];
                     if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + longest)))
                     {
                         found[n++] = start;
                     }
                 }
             }
-            if (count > 1)
+            if (keys.Length > 1)
             {
                 found.AsSpan(0, n).Sort();
             }
@@ -142,6 +160,12 @@ public sealed class WordStarts
         }
     }
 
+    static int NextIndexOf(ReadOnlySpan<int> span, int value, int after)
+    {
+        var i = span[(after + 1)..].IndexOf(value);
+        return i < 0 ? -1 : after + 1 + i;
+    }
+
     /// <summary>
     /// Whether a word with one of the spellings starts after the last full stop before <paramref name="start"/> and
     /// before <paramref name="limit"/> (the lookbehind's match may begin inside the first word, never after it ends).
@@ -149,16 +173,18 @@ public sealed class WordStarts
     bool IsBefore(PrecedingWord before, int start, int limit)
     {
         var from = _text.AsSpan(0, start).LastIndexOf('.') + 1;
-        foreach (var words in before.Alternatives)
+        var alternatives = before.Alternatives;
+        for (var a = 0; a < alternatives.Count; a++)
         {
-            foreach (var spelling in words.First)
+            var words = alternatives[a];
+            foreach (var key in FirstKeys(words))
             {
-                var bucket = Bucket(Key(spelling, 0));
-                var starts = _positions.AsSpan(_offsets[bucket], _offsets[bucket + 1] - _offsets[bucket]);
+                var bucket = _offsets[Bucket(key)];
+                var starts = _positions.AsSpan(bucket, _offsets[Bucket(key) + 1] - bucket);
                 var i = starts.BinarySearch(from);
                 for (i = i < 0 ? ~i : i; i < starts.Length && starts[i] < limit; i++)
                 {
-                    if (words.IsAt(_text, starts[i]))
+                    if (_keys[bucket + i] == key && words.IsAt(_text, starts[i]))
                     {
                         return true;
                     }

@@ -152,6 +152,66 @@ public sealed class DetectorPrefixTests
     }
 
     [Fact]
+    public void EveryShippedDetectorsExamplesAreMatchesOfItsBranchesFirstBranchFirst()
+    {
+        var policy = PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!;
+        var texts = Directory.GetFiles(System.IO.Path.Combine(Fixtures.EvalData, "contracts"), "*.txt").Select(File.ReadAllText)
+            .Append(Fixtures.Text("contract.txt")).ToList();
+        var checkedOne = false;
+        foreach (var text in texts)
+        {
+            foreach (var detector in policy.Detectors.Values.Where(d => d.MatchesAreNeverEmpty))
+            {
+                using var hits = new DetectorHits(text, policy.Detectors);
+                var examples = hits.Examples(detector.Name).ToList();
+                var firstBranch = detector.Branches.FirstOrDefault(b => b.IsMatch(text));
+
+                Assert.Equal(firstBranch is not null, examples.Count > 0);
+                if (firstBranch is null)
+                {
+                    continue;
+                }
+                // Each example is a match of one of the branches; the first is the first match of the first branch that matches.
+                Assert.All(examples, e => Assert.Contains(detector.Branches, b => b.Match(text, e.Start) is { Success: true } m
+                    && m.Index == e.Start && m.Length == e.End - e.Start && m.Value == e.Text));
+                var first = firstBranch.Match(text);
+                Assert.Equal((first.Index, first.Index + first.Length), (examples[0].Start, examples[0].End));
+                checkedOne = true;
+            }
+        }
+        Assert.True(checkedOne);
+    }
+
+    [Fact]
+    public void BranchMatchesGoBranchByBranchAndStopWhenTheirAttemptsAreSpent()
+    {
+        var detector = new Detector(new DetectorDefinition { Name = "d", Pattern = @"\balpha\b|\bbeta\b" });
+        const string text = "beta beta alpha beta";
+        IEnumerable<int> Starts(int attempts)
+        {
+            var cursor = new DetectorCursor(detector, text, WordStarts.Of(text));
+            Assert.True(cursor.Any());
+            return [.. cursor.BranchMatches(attempts).Select(m => m.Index)];
+        }
+
+        Assert.Equal([10, 0, 5, 16], Starts(1000));
+        Assert.Equal([10, 0], Starts(1));
+        Assert.Throws<InvalidOperationException>(() => new DetectorCursor(detector, text).BranchMatches(10).ToList());
+    }
+
+    [Fact]
+    public void ADisposedWordIndexRefusesLookups()
+    {
+        var prefix = new Detector(new DetectorDefinition { Name = "d", Pattern = @"\balpha\b" }).Prefixes[0]!;
+        var words = WordStarts.Of("alpha beta alpha")!;
+        Assert.Equal([0, 11], words.Find(prefix));
+
+        words.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => words.Find(prefix));
+    }
+
+    [Fact]
     public void OnlyTheLookalikesMatchAnAsciiLetterOrDigitCaseInsensitively()
     {
         var others = new HashSet<char>();
