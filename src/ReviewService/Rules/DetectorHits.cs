@@ -80,7 +80,7 @@ public sealed class DetectorHits : IDisposable
     /// Why not always the first matches in the text: proving that no branch matches before a given one means trying every
     /// branch up to there, which cost a quarter of the rules stage, for passages no better at showing what the detector found.
     /// </summary>
-    public IEnumerable<Evidence> Examples(string detector) => Get(detector).Examples();
+    public IEnumerable<(int Start, int End)> Examples(string detector) => Get(detector).Examples();
 
     /// <summary>The <c>value</c> group of the detector's first match that has one (scanning no further than needed).</summary>
     public string? FirstValue(string detector) => Get(detector).FirstValue();
@@ -150,16 +150,16 @@ public sealed class DetectorHits : IDisposable
             return _values.Count > 0 ? _values[0] : null;
         }
 
-        public IEnumerable<Evidence> Examples()
+        public IEnumerable<(int Start, int End)> Examples()
         {
             if (_spans.Count > 0 || !detector.MatchesAreNeverEmpty || (_started && !_exists))
             {
-                return Enumerate();
+                return Enumerate().Select(s => (s.Start, s.End));
             }
             return HasAny() ? ByBranch() : [];
         }
 
-        IEnumerable<Evidence> ByBranch()
+        IEnumerable<(int Start, int End)> ByBranch()
         {
             using var matches = _cursor.BranchMatches(ExampleAttempts).GetEnumerator();
             for (var n = 0; n < MaxMatches; n++)
@@ -176,8 +176,7 @@ public sealed class DetectorHits : IDisposable
                     TimedOut = true;
                     yield break;
                 }
-                var m = matches.Current;
-                yield return new Evidence(m.Index, m.Index + m.Length, m.Value, detector.Name);
+                yield return (matches.Current.Index, matches.Current.Index + matches.Current.Length);
             }
         }
 

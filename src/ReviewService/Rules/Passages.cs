@@ -7,14 +7,21 @@ public static class Passages
 
     public static Evidence Around(string text, Evidence match)
     {
-        var start = match.Start;
-        var floor = Math.Max(0, match.Start - MaxSide);
+        var (start, end) = Around(text, match.Start, match.End);
+        return new Evidence(start, end, text[start..end], match.Detector);
+    }
+
+    /// <summary>Where the passage around the match from <paramref name="matchStart"/> to <paramref name="matchEnd"/> starts and ends.</summary>
+    public static (int Start, int End) Around(string text, int matchStart, int matchEnd)
+    {
+        var start = matchStart;
+        var floor = Math.Max(0, matchStart - MaxSide);
         while (start > floor && !IsBoundary(text, start - 1))
         {
             start--;
         }
-        var end = match.End;
-        var ceiling = Math.Min(text.Length, match.End + MaxSide);
+        var end = matchEnd;
+        var ceiling = Math.Min(text.Length, matchEnd + MaxSide);
         while (end < ceiling && !IsBoundary(text, end))
         {
             end++;
@@ -31,7 +38,7 @@ public static class Passages
         {
             end--;
         }
-        return new Evidence(start, end, text[start..end], match.Detector);
+        return (start, end);
     }
 
     // A sentence ends at a full stop followed by white space, or at a blank line.

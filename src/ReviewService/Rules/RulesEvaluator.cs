@@ -18,7 +18,7 @@ public static class RulesEvaluator
     /// <summary>The findings of <paramref name="policy"/> on <paramref name="text"/>, its detectors spending at most <paramref name="budget"/> (<see cref="ScanBudget.For"/> its length when null).</summary>
     public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text, ScanBudget? budget = null)
     {
-        var hits = new DetectorHits(text, policy.Detectors, budget);
+        using var hits = new DetectorHits(text, policy.Detectors, budget);
         var deciding = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
         foreach (var rule in policy.InOrder)
         {
@@ -41,16 +41,16 @@ public static class RulesEvaluator
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
         {
-            var evidence = deciding.Outcome == Outcome.Present ? Examples(deciding.EvidenceDetectors, hits, s => s, MaxEvidence) : [];
+            var evidence = deciding.Outcome == Outcome.Present ? Examples(deciding.EvidenceDetectors, hits, text, MaxEvidence, widen: false) : [];
             return new CheckFinding(check.Name, deciding.Outcome, DecidedBy.Rules, deciding.Confidence, evidence, ruleIds, [], value);
         }
 
         // The check's own candidate detectors first; when none matches, the passages its rules read (a word that kept an
         // "absent" rule from firing), so the judge and the reviewer always see why the rules could not decide.
-        var candidates = Examples(check.Candidates ?? readDetectors, hits, s => Passages.Around(text, s), MaxCandidates);
+        var candidates = Examples(check.Candidates ?? readDetectors, hits, text, MaxCandidates, widen: true);
         if (candidates.Count == 0 && check.Candidates is not null)
         {
-            candidates = Examples(readDetectors, hits, s => Passages.Around(text, s), MaxCandidates);
+            candidates = Examples(readDetectors, hits, text, MaxCandidates, widen: true);
         }
         var note = readDetectors.Any(timedOut.Contains)
             ? "The rules stage used up its matching budget on this document before this check's detectors finished; the rules could not decide."
@@ -58,8 +58,14 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // Up to max distinct spans (by start) from the detectors' examples, the detectors in the order given, each read only as
-    // far as needed (DetectorHits.Examples); shown in text order.
-    static List<Evidence> Examples(IEnumerable<string> detectors, DetectorHits hits, Func<Evidence, Evidence> widen, int max) =>
-        [.. detectors.SelectMany(d => hits.Examples(d).Select(widen)).DistinctBy(s => s.Start).Take(max).OrderBy(s => s.Start)];
+    // Up to max distinct spans (by start) from the detectors' examples, or the passages around them when widened, the
+    // detectors in the order given, each read only as far as needed (DetectorHits.Examples); shown in text order. Only
+    // the spans kept are copied out of the text.
+    static List<Evidence> Examples(IEnumerable<string> detectors, DetectorHits hits, string text, int max, bool widen) =>
+        [.. detectors
+            .SelectMany(d => hits.Examples(d).Select(s => (Detector: d, Span: widen ? Passages.Around(text, s.Start, s.End) : s)))
+            .DistinctBy(x => x.Span.Start)
+            .Take(max)
+            .OrderBy(x => x.Span.Start)
+            .Select(x => new Evidence(x.Span.Start, x.Span.End, text[x.Span.Start..x.Span.End], x.Detector))];
 }

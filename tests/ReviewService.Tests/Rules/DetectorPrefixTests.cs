@@ -173,7 +173,7 @@ public sealed class DetectorPrefixTests
                 }
                 // Each example is a match of one of the branches; the first is the first match of the first branch that matches.
                 Assert.All(examples, e => Assert.Contains(detector.Branches, b => b.Match(text, e.Start) is { Success: true } m
-                    && m.Index == e.Start && m.Length == e.End - e.Start && m.Value == e.Text));
+                    && m.Index == e.Start && m.Length == e.End - e.Start));
                 var first = firstBranch.Match(text);
                 Assert.Equal((first.Index, first.Index + first.Length), (examples[0].Start, examples[0].End));
                 checkedOne = true;
@@ -209,6 +209,12 @@ public sealed class DetectorPrefixTests
         words.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => words.Find(prefix));
+        var detectors = new Dictionary<string, Detector> { ["a"] = new(new DetectorDefinition { Name = "a", Pattern = @"\balpha\b" }),
+            ["b"] = new(new DetectorDefinition { Name = "b", Pattern = @"\bbeta\b" }) };
+        var hits = new DetectorHits("alpha beta", detectors);
+        Assert.True(hits.Has("a"));
+        hits.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => hits.Has("b"));
     }
 
     [Fact]
