@@ -136,12 +136,16 @@ public sealed class WordStarts : IDisposable
             var n = 0;
             foreach (var key in keys)
             {
-                // The words of the key's bucket that have the key (others share the bucket), found with a vectorised search.
+                // The words of the key's bucket that have the key (others share the bucket).
                 var from = _offsets[Bucket(key)];
-                var bucket = _keys.AsSpan(from, _offsets[Bucket(key) + 1] - from);
-                for (var i = bucket.IndexOf(key); i >= 0; i = NextIndexOf(bucket, key, i))
+                var to = _offsets[Bucket(key) + 1];
+                for (var i = from; i < to; i++)
                 {
-                    var start = _positions[from + i];
+                    if (_keys[i] != key)
+                    {
+                        continue;
+                    }
+                    var start = _positions[i];
                     if (prefix.IsAt(_text, start) && (prefix.Before is not { } before || IsBefore(before, start, start + longest)))
                     {
                         found[n++] = start;
@@ -158,12 +162,6 @@ public sealed class WordStarts : IDisposable
         {
             ArrayPool<int>.Shared.Return(found);
         }
-    }
-
-    static int NextIndexOf(ReadOnlySpan<int> span, int value, int after)
-    {
-        var i = span[(after + 1)..].IndexOf(value);
-        return i < 0 ? -1 : after + 1 + i;
     }
 
     /// <summary>
