@@ -17,7 +17,6 @@ public sealed partial class BranchPrefix
     readonly IReadOnlyList<int> _skipTo;
     readonly bool _trailingSpace;
     string? _description;
-    int? _longestFirst;
 
     BranchPrefix(IReadOnlyList<string[]> steps, IReadOnlyList<int> skipTo, bool firstIsWhole, bool trailingSpace, PrecedingWord? before)
     {
@@ -26,16 +25,18 @@ public sealed partial class BranchPrefix
         _skipTo = skipTo;
         FirstIsWhole = firstIsWhole;
         _trailingSpace = trailingSpace;
+        LongestFirst = steps[0].Max(s => s.Length);
+        FirstKeys = [.. steps[0].Select(WordStarts.KeyOf).Distinct()];
     }
 
     /// <summary>The spellings of the first word: a match starts where a word of the text starts with one of them.</summary>
     public IReadOnlyList<string> First => _steps[0];
 
     /// <summary>The length of the longest spelling of the first word.</summary>
-    public int LongestFirst => _longestFirst ??= _steps[0].Max(s => s.Length);
+    public int LongestFirst { get; }
 
-    /// <summary>The keys <see cref="WordStarts"/> files the first word's spellings under, set on its first lookup.</summary>
-    internal int[]? FirstKeys { get; set; }
+    /// <summary>The distinct keys <see cref="WordStarts"/> files the first word's spellings under: a word the prefix can start has one of them (<see cref="WordStarts.CanFind"/>).</summary>
+    internal int[] FirstKeys { get; }
 
     /// <summary>A word the lookbehind right after the first word (or the rest of it) requires in the same sentence, or null.</summary>
     public PrecedingWord? Before { get; }

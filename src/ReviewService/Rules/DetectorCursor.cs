@@ -119,17 +119,15 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
             {
                 return Match.Empty;
             }
-            budget?.Charge(text.Length - position);
             spent += 1 + (text.Length - position) / 100;
-            return detector.Branches[branch].Match(text, position);
+            return SearchRest(branch, position);
         }
-        var starts = _starts[branch] ??= words!.Find(detector.Prefixes[branch]!);
+        var starts = Starts(branch);
         var i = Array.BinarySearch(starts, position);
         for (i = i < 0 ? ~i : i; i < starts.Length && spent < attempts; i++)
         {
-            budget?.Charge();
             spent++;
-            if (detector.Anchored[branch]!.Match(text, starts[i]) is { Success: true } match)
+            if (TryAt(branch, starts[i]) is { Success: true } match)
             {
                 return match;
             }
@@ -145,11 +143,10 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
     {
         if (!IsByWord(branch))
         {
-            budget?.Charge(text.Length - _position);
-            return detector.Branches[branch].Match(text, _position);
+            return SearchRest(branch, _position);
         }
-        // The places where the branch's words are, found once; each later search goes on from where the last one stopped.
-        var starts = _starts[branch] ??= words!.Find(detector.Prefixes[branch]!);
+        // Each later search goes on from where the last one stopped.
+        var starts = Starts(branch);
         var i = _tried[branch];
         while (i < starts.Length && starts[i] < _position)
         {
@@ -157,8 +154,7 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         }
         for (; i < starts.Length && starts[i] <= limit; i++)
         {
-            budget?.Charge();
-            var match = detector.Anchored[branch]!.Match(text, starts[i]);
+            var match = TryAt(branch, starts[i]);
             if (match.Success)
             {
                 _tried[branch] = i;
@@ -167,6 +163,23 @@ public sealed class DetectorCursor(Detector detector, string text, WordStarts? w
         }
         _tried[branch] = i;
         return i < starts.Length ? null : Match.Empty;
+    }
+
+    // The places where a branch searched by word has its words, found once.
+    int[] Starts(int branch) => _starts[branch] ??= words!.Find(detector.Prefixes[branch]!);
+
+    // One match attempt of a branch searched by word, at one of its places.
+    Match TryAt(int branch, int start)
+    {
+        budget?.Charge();
+        return detector.Anchored[branch]!.Match(text, start);
+    }
+
+    // A search of the text from position on, by a branch that is not searched by word.
+    Match SearchRest(int branch, int position)
+    {
+        budget?.Charge(text.Length - position);
+        return detector.Branches[branch].Match(text, position);
     }
 
     bool IsByWord(int branch) => words is not null && detector.Prefixes[branch] is not null;

@@ -19,6 +19,7 @@ public sealed class WordStarts : IDisposable
 
     const int KeyChars = 4;
     const int Bits = 12;
+    const int OffsetsLength = (1 << Bits) + 2;
 
     // 1–10 for a digit, 11–36 for a letter of either case, 0 for anything else.
     static readonly byte[] Codes = [.. Enumerable.Range(0, 128).Select(c => (byte)(
@@ -53,8 +54,8 @@ public sealed class WordStarts : IDisposable
         {
             // A counting sort by bucket: after it, bucket b holds positions[offsets[b]..offsets[b + 1]], in text order,
             // and keys[i] is the key of the word at positions[i].
-            var offsets = ArrayPool<int>.Shared.Rent((1 << Bits) + 2);
-            Array.Clear(offsets, 0, (1 << Bits) + 2);
+            var offsets = ArrayPool<int>.Shared.Rent(OffsetsLength);
+            Array.Clear(offsets, 0, OffsetsLength);
             var n = FindStarts(text, codes, starts);
             for (var w = 0; w < n; w++)
             {
@@ -62,7 +63,7 @@ public sealed class WordStarts : IDisposable
                 wordKeys[w] = key;
                 offsets[Bucket(key) + 2]++;
             }
-            for (var b = 2; b < (1 << Bits) + 2; b++)
+            for (var b = 2; b < OffsetsLength; b++)
             {
                 offsets[b] += offsets[b - 1];
             }
@@ -114,12 +115,9 @@ public sealed class WordStarts : IDisposable
         return found;
     }
 
-    /// <summary>The distinct keys of the spellings of a prefix's first word: a word it can start has one of them (<see cref="CanFind"/>).</summary>
-    static int[] FirstKeys(BranchPrefix prefix) => prefix.FirstKeys ??= [.. prefix.First.Select(s => Key(s, 0)).Distinct()];
-
     int[] Lookup(BranchPrefix prefix)
     {
-        var keys = FirstKeys(prefix);
+        var keys = prefix.FirstKeys;
         var size = 0;
         foreach (var key in keys)
         {
@@ -175,7 +173,7 @@ public sealed class WordStarts : IDisposable
         for (var a = 0; a < alternatives.Count; a++)
         {
             var words = alternatives[a];
-            foreach (var key in FirstKeys(words))
+            foreach (var key in words.FirstKeys)
             {
                 var bucket = _offsets[Bucket(key)];
                 var starts = _positions.AsSpan(bucket, _offsets[Bucket(key) + 1] - bucket);
@@ -243,7 +241,7 @@ public sealed class WordStarts : IDisposable
         return ((chars - Vector256.Create((ushort)('0' - 1))) & digit) | ((folded - Vector256.Create((ushort)('a' - 11))) & letter);
     }
 
-    /// <summary>The key of the word starting at <paramref name="start"/>, from the text's codes: the same as <see cref="Key(string, int)"/>.</summary>
+    /// <summary>The key of the word starting at <paramref name="start"/>, from the text's codes: the same as <see cref="KeyOf"/> of the word.</summary>
     static int Key(byte[] codes, int start)
     {
         int c0 = codes[start], c1 = codes[start + 1], c2 = codes[start + 2], c3 = codes[start + 3];
@@ -254,13 +252,13 @@ public sealed class WordStarts : IDisposable
         return c0 | (c1 * on1) << 6 | (c2 * on2) << 12 | (c3 * on3) << 18;
     }
 
-    /// <summary>The codes of a word's first four characters (fewer when it is shorter), six bits each.</summary>
-    static int Key(string text, int start)
+    /// <summary>The key a word spelled <paramref name="spelling"/> is filed under: the codes of its first four characters (fewer when it is shorter), six bits each.</summary>
+    internal static int KeyOf(string spelling)
     {
         var key = 0;
-        for (var k = 0; k < KeyChars && start + k < text.Length; k++)
+        for (var k = 0; k < KeyChars && k < spelling.Length; k++)
         {
-            var code = Code(text[start + k]);
+            var code = Code(spelling[k]);
             if (code == 0)
             {
                 break;
