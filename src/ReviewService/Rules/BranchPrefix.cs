@@ -12,17 +12,17 @@ public sealed partial class BranchPrefix
 {
     const int MaxSpellings = 16;
 
-    readonly IReadOnlyList<string[]> _steps;
+    readonly string[][] _steps;
     // For each step, the index of the first step after the optional phrase it opens ("(?:the\s+)?"), or 0.
-    readonly IReadOnlyList<int> _skipTo;
+    readonly int[] _skipTo;
     readonly bool _trailingSpace;
     string? _description;
 
     BranchPrefix(IReadOnlyList<string[]> steps, IReadOnlyList<int> skipTo, bool firstIsWhole, bool trailingSpace, PrecedingWord? before)
     {
         Before = before;
-        _steps = steps;
-        _skipTo = skipTo;
+        _steps = [.. steps];
+        _skipTo = [.. skipTo];
         FirstIsWhole = firstIsWhole;
         _trailingSpace = trailingSpace;
         LongestFirst = steps[0].Max(s => s.Length);
@@ -53,7 +53,7 @@ public sealed partial class BranchPrefix
     string Describe()
     {
         var words = _steps.Select(s => string.Join('|', s)).ToList();
-        for (var s = 0; s < _steps.Count; s++)
+        for (var s = 0; s < _steps.Length; s++)
         {
             if (_skipTo[s] > 0)
             {
@@ -69,7 +69,7 @@ public sealed partial class BranchPrefix
 
     bool IsAt(string text, int at, int step)
     {
-        if (step == _steps.Count)
+        if (step == _steps.Length)
         {
             return !_trailingSpace || Spaces(text, at) > 0;
         }
@@ -85,7 +85,7 @@ public sealed partial class BranchPrefix
                 continue;
             }
             var next = at + spelling.Length;
-            if (step + 1 == _steps.Count)
+            if (step + 1 == _steps.Length)
             {
                 if (IsAt(text, next, step + 1))
                 {

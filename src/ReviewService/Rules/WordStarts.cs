@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ReviewService.Rules;
@@ -244,15 +245,13 @@ public sealed class WordStarts : IDisposable
     /// <summary>The key of the word starting at <paramref name="start"/>, from the text's codes: the same as <see cref="KeyOf"/> of the word.</summary>
     static int Key(byte[] codes, int start)
     {
-        int c0 = codes[start], c1 = codes[start + 1], c2 = codes[start + 2], c3 = codes[start + 3];
-        // 1 while the word goes on (a code is 1 to 36), 0 from its first non-letter on.
-        var on1 = (c1 + 63) >> 6;
-        var on2 = on1 & ((c2 + 63) >> 6);
-        var on3 = on2 & ((c3 + 63) >> 6);
-        return c0 | (c1 * on1) << 6 | (c2 * on2) << 12 | (c3 * on3) << 18;
+        // The four codes from the word's start, one per byte, and the bytes from the first zero (the word's end) on cleared.
+        var codes4 = Unsafe.ReadUnaligned<uint>(ref codes[start]);
+        var zeros = (codes4 - 0x01010101u) & ~codes4 & 0x80808080u;
+        return (int)(codes4 & (((zeros & (0u - zeros)) >> 7) - 1));
     }
 
-    /// <summary>The key a word spelled <paramref name="spelling"/> is filed under: the codes of its first four characters (fewer when it is shorter), six bits each.</summary>
+    /// <summary>The key a word spelled <paramref name="spelling"/> is filed under: the codes of its first four characters (fewer when it is shorter), a byte each.</summary>
     internal static int KeyOf(string spelling)
     {
         var key = 0;
@@ -263,7 +262,7 @@ public sealed class WordStarts : IDisposable
             {
                 break;
             }
-            key |= code << (6 * k);
+            key |= code << (8 * k);
         }
         return key;
     }
