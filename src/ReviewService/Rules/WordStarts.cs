@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
@@ -245,8 +246,12 @@ public sealed class WordStarts : IDisposable
     /// <summary>The key of the word starting at <paramref name="start"/>, from the text's codes: the same as <see cref="KeyOf"/> of the word.</summary>
     static int Key(byte[] codes, int start)
     {
-        // The four codes from the word's start, one per byte, and the bytes from the first zero (the word's end) on cleared.
+        // The four codes from the word's start, code k in byte k as in KeyOf, and the bytes from the first zero (the word's end) on cleared.
         var codes4 = Unsafe.ReadUnaligned<uint>(ref codes[start]);
+        if (!BitConverter.IsLittleEndian)
+        {
+            codes4 = BinaryPrimitives.ReverseEndianness(codes4);
+        }
         var zeros = (codes4 - 0x01010101u) & ~codes4 & 0x80808080u;
         return (int)(codes4 & (((zeros & (0u - zeros)) >> 7) - 1));
     }
