@@ -6,6 +6,7 @@ using ReviewService.Ingestion;
 using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.ReviewQueue;
+using ReviewService.Retrieval;
 using ReviewService.Reviews;
 using ReviewService.Storage;
 using ReviewService.Telemetry;
@@ -22,8 +23,9 @@ builder.AddPolicies();            // rules/<policy>/: detectors, RulesEngine wor
 builder.AddIngestion();           // JSON or multipart → validated Submission
 builder.AddExtraction();          // text, HTML, PDF, DOCX → ExtractedDocument with offsets
 builder.AddStorage();             // SQLite: the document is stored before it is evaluated
+builder.AddRetrieval();           // the passages of each undetermined check that the judge reads and the reviewer sees
 builder.AddJudge();               // LLM judge for what the rules leave undetermined (Llm:Provider, default None)
-builder.AddReviewProcessing();    // workers: rules → judge → decision → review queue
+builder.AddReviewProcessing();    // workers: rules → retrieval → judge → decision → review queue
 builder.AddReviewQueue();         // reviewers: leases, verdicts, QA sampling, audit log
 builder.AddHealth();
 builder.AddApiDocs();

@@ -16,14 +16,16 @@ public static class JudgeExtensions
         builder.Services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();
 
         var options = builder.Configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
+        // The prompt and the tokenizer are loaded without a model too: retrieval chooses what the judge would be sent.
+        var promptPath = Path.IsPathRooted(options.PromptFile) ? options.PromptFile : Path.Combine(AppContext.BaseDirectory, options.PromptFile);
+        builder.Services.AddSingleton(JudgePrompt.Load(promptPath));
+        builder.Services.AddSingleton<TokenCounter>();
         if (options.Provider == LlmProvider.None)
         {
             builder.Services.AddSingleton<IJudge, NoJudge>();
             return builder;
         }
 
-        var promptPath = Path.IsPathRooted(options.PromptFile) ? options.PromptFile : Path.Combine(AppContext.BaseDirectory, options.PromptFile);
-        builder.Services.AddSingleton(JudgePrompt.Load(promptPath));
         builder.Services.AddSingleton<DailyTokenBudget>();
         // Azure identity (managed identity, workload identity, az login) when no API key is configured.
         builder.Services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());

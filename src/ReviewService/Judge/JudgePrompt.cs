@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -7,8 +8,8 @@ using ReviewService.Rules;
 
 namespace ReviewService.Judge;
 
-/// <summary>What one call sends: the checks that fit the token budget and the arguments of the prompt template.</summary>
-public sealed record JudgeRequest(IReadOnlyList<CheckFinding> Checks, KernelArguments Arguments, int EstimatedTokens, string DataStart, string DataEnd);
+/// <summary>What one call sends: the checks with passages, the arguments of the prompt template, and the prompt's tokens as the model's tokenizer counts them.</summary>
+public sealed record JudgeRequest(IReadOnlyList<CheckFinding> Checks, KernelArguments Arguments, int PromptTokens, string DataStart, string DataEnd);
 
 /// <summary>
 /// The judge's prompt: a Semantic Kernel template loaded from <c>prompts/</c> at startup, versioned by a content hash.
@@ -17,7 +18,6 @@ public sealed record JudgeRequest(IReadOnlyList<CheckFinding> Checks, KernelArgu
 /// </summary>
 public sealed partial class JudgePrompt
 {
-    const int CharsPerToken = 4;
     static readonly string[] Variables = ["$checks", "$passages", "$dataStart", "$dataEnd"];
 
     JudgePrompt(string template, string version)
@@ -48,47 +48,35 @@ public sealed partial class JudgePrompt
         return new JudgePrompt(template, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(template)))[..12]);
     }
 
+    /// <summary>Tokens each passage adds besides its text: its number line and the blank line after it.</summary>
+    public const int PassageOverheadTokens = 6;
+
     /// <summary>
-    /// Numbers the candidate passages (shared ones once) and lists each check with its passages, most severe checks first,
-    /// leaving out what does not fit <paramref name="maxTokens"/>; a check with no passage left is not sent.
+    /// Numbers the candidate passages (a passage two checks share once) and lists each check with its passages, most severe
+    /// checks first. Everything the retrieval stage chose is sent: it chose within the budget (<see cref="OverheadTokens"/>).
+    /// A check with no passage is not sent.
     /// </summary>
-    public JudgeRequest Build(Policy policy, IEnumerable<CheckFinding> undetermined, int maxTokens)
+    public JudgeRequest Build(Policy policy, IEnumerable<CheckFinding> undetermined, TokenCounter tokens)
     {
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var (dataStart, dataEnd) = ($"BEGIN DOCUMENT DATA {nonce}", $"END DOCUMENT DATA {nonce}");
-        var budget = maxTokens * CharsPerToken - Template.Length - 2 * dataStart.Length;
         var checks = new StringBuilder();
         var passages = new StringBuilder();
         var numbers = new Dictionary<(int, int), int>();
         var sent = new List<CheckFinding>();
-        foreach (var finding in undetermined.OrderBy(f => SeverityRank(policy.Checks[f.Check].Severity)))
+        foreach (var finding in undetermined.Where(f => f.Candidates.Count > 0).OrderByDescending(f => Severity.Rank(policy.Checks[f.Check].Severity)))
         {
-            var definition = policy.Checks[finding.Check];
-            var header = $"- check: {definition.Name}\n  title: {definition.Title}\n  question: {definition.Question}\n  passages: ";
             var ids = new List<int>();
-            var added = new StringBuilder();
             foreach (var passage in finding.Candidates)
             {
-                if (numbers.TryGetValue((passage.Start, passage.End), out var known))
+                if (!numbers.TryGetValue((passage.Start, passage.End), out var number))
                 {
-                    ids.Add(known);
-                    continue;
+                    number = numbers[(passage.Start, passage.End)] = numbers.Count + 1;
+                    passages.Append(CultureInfo.InvariantCulture, $"[P{number}]\n{Sanitize(passage.Text)}\n\n");
                 }
-                var block = $"[P{numbers.Count + 1}]\n{Sanitize(passage.Text)}\n\n";
-                if (checks.Length + passages.Length + added.Length + header.Length + block.Length + 16 > budget)
-                {
-                    break;
-                }
-                numbers[(passage.Start, passage.End)] = numbers.Count + 1;
-                ids.Add(numbers.Count);
-                added.Append(block);
+                ids.Add(number);
             }
-            if (ids.Count == 0 || checks.Length + passages.Length + added.Length + header.Length + 16 > budget)
-            {
-                continue;
-            }
-            passages.Append(added);
-            checks.Append(header).AppendJoin(", ", ids.Select(i => $"P{i}")).Append('\n');
+            checks.Append(Header(policy.Checks[finding.Check])).AppendJoin(", ", ids.Select(i => $"P{i}")).Append('\n');
             sent.Add(finding);
         }
         var arguments = new KernelArguments
@@ -98,14 +86,23 @@ public sealed partial class JudgePrompt
             ["dataStart"] = dataStart,
             ["dataEnd"] = dataEnd,
         };
-        var tokens = (Template.Length + checks.Length + passages.Length + 2 * dataStart.Length) / CharsPerToken;
-        return new JudgeRequest(sent, arguments, tokens, dataStart, dataEnd);
+        var count = TemplateTokens(tokens) + tokens.Count(checks.ToString()) + tokens.Count(passages.ToString());
+        return new JudgeRequest(sent, arguments, count, dataStart, dataEnd);
     }
+
+    /// <summary>The prompt's tokens besides the passages' text: the template, its two marker lines and each check's header.</summary>
+    public int OverheadTokens(Policy policy, IEnumerable<string> checks, TokenCounter tokens) =>
+        TemplateTokens(tokens) + checks.Sum(c => tokens.Count(Header(policy.Checks[c])) + PassageListTokens);
+
+    // Room for a check's list of passage numbers ("P1, P12, ...").
+    const int PassageListTokens = 24;
+
+    int TemplateTokens(TokenCounter tokens) => tokens.Count(Template) + 2 * tokens.Count("BEGIN DOCUMENT DATA 0123456789abcdef");
+
+    static string Header(CheckDefinition check) => $"- check: {check.Name}\n  title: {check.Title}\n  question: {check.Question}\n  passages: ";
 
     /// <summary>Removes anything that looks like a data marker, so a passage cannot pretend the data block ended.</summary>
     public static string Sanitize(string passage) => MarkerLike().Replace(passage, "[marker removed]");
-
-    static int SeverityRank(string severity) => severity switch { "high" => 0, "medium" => 1, _ => 2 };
 
     [GeneratedRegex(@"(BEGIN|END)\s+DOCUMENT\s+DATA", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MarkerLike();

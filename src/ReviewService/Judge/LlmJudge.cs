@@ -27,11 +27,13 @@ public sealed partial class LlmJudge : IJudge
     readonly DailyTokenBudget _budget;
     readonly ILogger<LlmJudge> _log;
     readonly ResiliencePipeline _concurrency;
+    readonly TokenCounter _tokens;
 
-    public LlmJudge(IOptions<LlmOptions> options, JudgePrompt prompt, IEnumerable<ChatModel> models, DailyTokenBudget budget, ILogger<LlmJudge> log)
+    public LlmJudge(IOptions<LlmOptions> options, JudgePrompt prompt, TokenCounter tokens, IEnumerable<ChatModel> models, DailyTokenBudget budget, ILogger<LlmJudge> log)
     {
         _options = options.Value;
         _prompt = prompt;
+        _tokens = tokens;
         _models = [.. models];
         _budget = budget;
         _log = log;
@@ -40,7 +42,8 @@ public sealed partial class LlmJudge : IJudge
 
     public async Task<JudgeResult> JudgeAsync(Policy policy, string text, IReadOnlyList<CheckFinding> findings, CancellationToken ct)
     {
-        // Without a candidate passage the model would have nothing to read: those checks go to a reviewer as they are.
+        // Without a passage the model would have nothing to read: those checks go to a reviewer as they are. The passages are
+        // the retrieval stage's, chosen within Llm:MaxPromptTokens: all of them are sent.
         var undetermined = findings.Where(f => !f.IsDecided && f.Candidates.Count > 0).ToList();
         if (undetermined.Count == 0)
         {
@@ -55,13 +58,9 @@ public sealed partial class LlmJudge : IJudge
         {
             return Degraded(findings, undetermined, "token-budget", $"the daily token budget of {_budget.Limit} tokens is spent", null, activity);
         }
-        var request = _prompt.Build(policy, undetermined, _options.MaxPromptTokens);
+        var request = _prompt.Build(policy, undetermined, _tokens);
         activity?.SetTag("judge.checks_sent", request.Checks.Count);
-        activity?.SetTag("judge.estimated_prompt_tokens", request.EstimatedTokens);
-        if (request.Checks.Count == 0)
-        {
-            return JudgeResult.Unchanged(findings);
-        }
+        activity?.SetTag("judge.prompt_tokens_counted", request.PromptTokens);
 
         var (reply, model, failures) = await CallAsync(request, ct);
         if (reply is null || model is null)
@@ -70,7 +69,7 @@ public sealed partial class LlmJudge : IJudge
                 ? Degraded(findings, request.Checks, "overloaded", failures[0], null, activity)
                 : Degraded(findings, request.Checks, "llm-unavailable", string.Join("; ", failures), null, activity);
         }
-        var usage = Record(model, reply);
+        var usage = Record(model, request, reply);
         activity?.SetTag(GenAi.ResponseModel, usage.Model);
         activity?.SetTag(GenAi.InputTokens, usage.PromptTokens);
         activity?.SetTag(GenAi.OutputTokens, usage.CompletionTokens);
@@ -190,8 +189,13 @@ public sealed partial class LlmJudge : IJudge
         return new JudgeResult(findings, affected.ToDictionary(f => f.Check, _ => QueueReasons.Degraded, StringComparer.Ordinal), reason, usage);
     }
 
-    LlmUsage Record(ChatModel model, ChatReply reply)
+    /// <summary>Tokens as the model's reply counts them (<c>usage</c>); a server that sends none is counted with the model's tokenizer.</summary>
+    LlmUsage Record(ChatModel model, JudgeRequest request, ChatReply reply)
     {
+        if (reply.PromptTokens == 0 && reply.CompletionTokens == 0)
+        {
+            reply = reply with { PromptTokens = request.PromptTokens, CompletionTokens = _tokens.Count(reply.Content) };
+        }
         var price = _options.Prices.FirstOrDefault(p => string.Equals(p.Model, model.Target.Model, StringComparison.OrdinalIgnoreCase));
         var cost = price is null ? 0m : (reply.PromptTokens * price.InputPer1KTokens + reply.CompletionTokens * price.OutputPer1KTokens) / 1000m;
         _budget.Spend(reply.PromptTokens + reply.CompletionTokens);

@@ -44,8 +44,16 @@ public sealed class LlmOptions
     public int MaxConcurrentCalls { get; set; } = 4;
     public int MaxQueuedCalls { get; set; } = 64;
 
-    /// <summary>Estimated prompt tokens per call (prompt, check definitions and passages); passages that do not fit are left out.</summary>
-    public int MaxPromptTokens { get; set; } = 3000;
+    /// <summary>
+    /// Prompt tokens per review (template, checks and passages), counted with the model's tokenizer: the retrieval stage
+    /// chooses the passages within what the template and the checks leave.
+    /// </summary>
+    public int MaxPromptTokens { get; set; } = 8000;
+    /// <summary>When the whole document fits this many tokens, the judge reads all of it instead of retrieved passages. 0 = off.</summary>
+    public int WholeDocumentMaxTokens { get; set; }
+    /// <summary>The tiktoken encoding that counts tokens for a model Microsoft.ML.Tokenizers does not know by name (<c>o200k_base</c> or <c>cl100k_base</c>).</summary>
+    public string Encoding { get; set; } = DefaultEncoding;
+    public const string DefaultEncoding = "o200k_base";
     public int MaxCompletionTokens { get; set; } = 1200;
     /// <summary>Tokens per UTC day across all reviews; once spent, reviews go to the queue (degraded). 0 = no limit.</summary>
     public long DailyTokenBudget { get; set; }
@@ -128,6 +136,14 @@ public sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         if (o.MaxConcurrentCalls < 1 || o.MaxQueuedCalls < 0 || o.MaxPromptTokens < 200 || o.MaxCompletionTokens < 50 || o.DailyTokenBudget < 0 || o.MinEvidenceCharacters < 1)
         {
             errors.Add("Llm: MaxConcurrentCalls at least 1, MaxQueuedCalls and DailyTokenBudget not negative, MaxPromptTokens at least 200, MaxCompletionTokens at least 50, MinEvidenceCharacters at least 1.");
+        }
+        if (o.Encoding is not ("o200k_base" or "cl100k_base"))
+        {
+            errors.Add($"Llm:Encoding must be o200k_base or cl100k_base (got '{o.Encoding}').");
+        }
+        if (o.WholeDocumentMaxTokens < 0)
+        {
+            errors.Add("Llm:WholeDocumentMaxTokens must not be negative (0 turns whole-document mode off).");
         }
         foreach (var price in o.Prices.Where(p => string.IsNullOrWhiteSpace(p.Model) || p.InputPer1KTokens < 0 || p.OutputPer1KTokens < 0))
         {

@@ -1,3 +1,4 @@
+using ReviewService.Retrieval;
 using ReviewService.Rules;
 
 namespace ReviewService.Policies;
@@ -5,8 +6,11 @@ namespace ReviewService.Policies;
 /// <summary>A loaded, validated policy: its definition, compiled detectors and rules, and the content hash that versions it.</summary>
 public sealed class Policy
 {
-    internal Policy(PolicyDefinition definition, string version, IReadOnlyDictionary<string, Detector> detectors, IReadOnlyList<CompiledRule> rules)
+    internal Policy(PolicyDefinition definition, string version, IReadOnlyDictionary<string, Detector> detectors, IReadOnlyList<CompiledRule> rules,
+        RetrievalProfile? profile)
     {
+        Profile = profile;
+        Ranker = new PassageRanker(definition, profile);
         Definition = definition;
         Version = version;
         Detectors = detectors;
@@ -31,6 +35,10 @@ public sealed class Policy
     public ILookup<string, CompiledRule> RulesByCheck { get; }
     /// <summary>The detectors each check's rules read: its default candidates, and what a detector time-out invalidates.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DetectorsByCheck { get; }
+    /// <summary>The checks' term profiles (<c>retrieval.json</c>), when the policy has one.</summary>
+    public RetrievalProfile? Profile { get; }
+    /// <summary>Ranks a document's passages for each check: the retrieval stage's query per check.</summary>
+    public PassageRanker Ranker { get; }
 }
 
 /// <summary>What a rule decides when its expression holds, and the expression compiled (<see cref="Holds"/>).</summary>

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using RulesEngine.ExpressionBuilders;
 using RulesEngine.Models;
+using ReviewService.Retrieval;
 using ReviewService.Rules;
 
 namespace ReviewService.Policies;
@@ -109,7 +110,12 @@ public static partial class PolicyLoader
                 }
             }
         }
-        return errors.Count > 0 ? throw new PolicyLoadException(errors) : new Policy(definition, Version(directory), detectors, rules);
+        var profile = RetrievalProfile.Read(directory, errors);
+        foreach (var unknown in profile?.Checks.Keys.Where(c => !definition.Checks.Any(d => d.Name == c)) ?? [])
+        {
+            errors.Add($"{folder}/{RetrievalProfile.FileName}: check '{unknown}' is not a check of the policy.");
+        }
+        return errors.Count > 0 ? throw new PolicyLoadException(errors) : new Policy(definition, Version(directory), detectors, rules, profile);
     }
 
     /// <summary>The policy version: a content hash of every file in its folder, so any edit yields a new version.</summary>

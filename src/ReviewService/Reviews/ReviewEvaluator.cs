@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
+using ReviewService.Retrieval;
 using ReviewService.ReviewQueue;
 using ReviewService.Rules;
 using ReviewService.Storage;
@@ -11,10 +12,11 @@ using ReviewService.Telemetry;
 namespace ReviewService.Reviews;
 
 /// <summary>
-/// Evaluates one stored review: rules → judge → decision → review queue. The judge sees only what the rules left undetermined;
+/// Evaluates one stored review: rules → retrieval → judge → decision → review queue. The judge sees only what the rules left
+/// undetermined, and of the document only the passages retrieval chose for those checks;
 /// whatever is still undetermined after it goes to the reviewers' queue, with the reason.
 /// </summary>
-public sealed class ReviewEvaluator(PolicyCatalog policies, IJudge judge, IOptions<QueueOptions> queueOptions, TimeProvider clock)
+public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever retriever, IJudge judge, IOptions<QueueOptions> queueOptions, TimeProvider clock)
 {
     public async Task<ReviewResult> EvaluateAsync(WorkItem item, CancellationToken ct = default)
     {
@@ -33,6 +35,17 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, IJudge judge, IOptio
             rules?.SetTag("rules.fired", string.Join(",", findings.SelectMany(f => f.RuleIds)));
         }
         ReviewTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", "rules"));
+
+        started = Stopwatch.GetTimestamp();
+        using (var retrieval = ReviewTelemetry.Source.StartActivity("retrieval"))
+        {
+            var retrieved = retriever.Retrieve(policy, item.Text, findings);
+            findings = retrieved.Findings;
+            retrieval?.SetTag("retrieval.passages", retrieved.Passages);
+            retrieval?.SetTag("retrieval.passage_tokens", retrieved.PassageTokens);
+            retrieval?.SetTag("retrieval.whole_document", retrieved.WholeDocument);
+        }
+        ReviewTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", "retrieval"));
 
         started = Stopwatch.GetTimestamp();
         var judged = await judge.JudgeAsync(policy, item.Text, findings, ct);

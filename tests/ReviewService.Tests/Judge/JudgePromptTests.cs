@@ -21,9 +21,10 @@ public sealed class JudgePromptTests
     }
 
     [Fact]
-    public void SharedPassagesAreSentOnceAndWhatDoesNotFitTheBudgetIsLeftOut()
+    public void SharedPassagesAreSentOnceAndEveryChosenPassageIsSent()
     {
         var prompt = JudgePrompt.Load(PromptFile);
+        var tokens = new TokenCounter("gpt-4o-mini");
         var passage = new Evidence(0, 60, new string('x', 60));
         var big = new Evidence(100, 4100, new string('y', 4000));
         var findings = new[]
@@ -33,11 +34,14 @@ public sealed class JudgePromptTests
             Undetermined("non-compete", big),
         };
 
-        var request = prompt.Build(ContractReview, findings, maxTokens: 800);
+        var request = prompt.Build(ContractReview, findings, tokens);
 
-        Assert.Equal(["competitive-restriction-exception", "exclusivity"], request.Checks.Select(c => c.Check).Order());
-        Assert.Single(request.Arguments["passages"]!.ToString()!.Split("[P", StringSplitOptions.RemoveEmptyEntries));
-        Assert.True(request.EstimatedTokens <= 800);
+        Assert.Equal(["competitive-restriction-exception", "exclusivity", "non-compete"], request.Checks.Select(c => c.Check).Order());
+        Assert.Equal(2, request.Arguments["passages"]!.ToString()!.Split("[P", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("P1", request.Arguments["checks"]!.ToString()!, StringComparison.Ordinal);
+        // Counted with the model's tokenizer: 4,000 repeated letters are far fewer tokens than characters / 4.
+        Assert.True(request.PromptTokens > prompt.OverheadTokens(ContractReview, ["exclusivity"], tokens));
+        Assert.NotEqual(4160 / 4 + prompt.Template.Length / 4, request.PromptTokens);
     }
 
     [Fact]

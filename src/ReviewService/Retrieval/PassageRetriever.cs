@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Options;
+using ReviewService.Judge;
+using ReviewService.Policies;
+using ReviewService.Rules;
+
+namespace ReviewService.Retrieval;
+
+/// <summary>What the retrieval stage chose for one review: the findings with their candidate passages, and what they cost.</summary>
+public sealed record RetrievalResult(IReadOnlyList<CheckFinding> Findings, int Passages, int PassageTokens, bool WholeDocument);
+
+/// <summary>
+/// The stage between the rules and the judge: for every check the rules left undetermined, the passages the judge reads
+/// (or would read when no judge is configured) and the reviewer sees as its candidates. Passages are ranked per check
+/// (<see cref="PassageRanker"/>, with the rules' detector passages raised), then taken round by round, one per check per
+/// round, most severe checks first, until the review's token budget (<see cref="LlmOptions.MaxPromptTokens"/> less the
+/// prompt's template and check headers) or its share of the document (<see cref="RetrievalOptions.MaxDocumentShare"/>)
+/// is spent. A passage two checks need is sent once and listed for both.
+/// </summary>
+public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<RetrievalOptions> options, TokenCounter tokens, JudgePrompt prompt)
+{
+    public RetrievalResult Retrieve(Policy policy, string text, IReadOnlyList<CheckFinding> findings)
+    {
+        var undetermined = findings.Where(f => !f.IsDecided)
+            .OrderByDescending(f => Severity.Rank(policy.Checks[f.Check].Severity)).ToList();
+        if (undetermined.Count == 0)
+        {
+            return new RetrievalResult(findings, 0, 0, false);
+        }
+        if (llm.Value.WholeDocumentMaxTokens > 0 && tokens.Count(text) is var all && all <= llm.Value.WholeDocumentMaxTokens)
+        {
+            var whole = new Evidence(0, text.Length, text, "whole-document");
+            return new RetrievalResult([.. findings.Select(f => f.IsDecided ? f : f with { Candidates = [whole] })], 1, all, true);
+        }
+
+        var passages = Segmenter.Split(text);
+        var index = policy.Ranker.Index(text, passages);
+        var ranked = undetermined.ToDictionary(f => f.Check, f => Ranked(policy, index, passages, f));
+        var budget = llm.Value.MaxPromptTokens - prompt.OverheadTokens(policy, undetermined.Select(f => f.Check), tokens);
+        var characters = (int)(options.Value.MaxDocumentShare * text.Length);
+        var chosen = new Dictionary<int, string?>();
+        var lists = undetermined.ToDictionary(f => f.Check, _ => new List<int>());
+        var full = new HashSet<string>(StringComparer.Ordinal);
+        var (used, usedCharacters) = (0, 0);
+        for (var round = 0; round < options.Value.MaxPassagesPerCheck && full.Count < undetermined.Count; round++)
+        {
+            foreach (var finding in undetermined.Where(f => !full.Contains(f.Check)))
+            {
+                var (order, detectors) = ranked[finding.Check];
+                if (round >= order.Count)
+                {
+                    full.Add(finding.Check);
+                    continue;
+                }
+                var p = order[round];
+                if (!chosen.ContainsKey(p))
+                {
+                    var cost = tokens.Count(text.AsSpan(passages[p].Start, passages[p].Length)) + JudgePrompt.PassageOverheadTokens;
+                    if (used + cost > budget || usedCharacters + passages[p].Length > characters)
+                    {
+                        full.Add(finding.Check);
+                        continue;
+                    }
+                    (used, usedCharacters) = (used + cost, usedCharacters + passages[p].Length);
+                    chosen[p] = detectors.GetValueOrDefault(p);
+                }
+                lists[finding.Check].Add(p);
+            }
+        }
+        var evidence = chosen.ToDictionary(c => c.Key, c => new Evidence(passages[c.Key].Start, passages[c.Key].End, text[passages[c.Key].Start..passages[c.Key].End], c.Value));
+        return new RetrievalResult(
+            [.. findings.Select(f => lists.TryGetValue(f.Check, out var list) ? f with { Candidates = [.. list.Select(p => evidence[p])] } : f)],
+            chosen.Count, used, false);
+    }
+
+    /// <summary>The check's passages that any query term or detector match points to, best first, and which detector matched where.</summary>
+    (List<int> Order, Dictionary<int, string?> Detectors) Ranked(Policy policy, DocumentIndex index, IReadOnlyList<Passage> passages, CheckFinding finding)
+    {
+        var scores = policy.Ranker.Scores(index, finding.Check);
+        var top = scores.Length == 0 ? 0 : scores.Max();
+        var detectors = new Dictionary<int, string?>();
+        // The rules' own detector passages (the matches that kept the check undetermined) are raised by a share of the best score.
+        foreach (var candidate in finding.Candidates)
+        {
+            for (var p = 0; p < passages.Count; p++)
+            {
+                if (passages[p].Overlaps(candidate.Start, candidate.End) && detectors.TryAdd(p, candidate.Detector))
+                {
+                    scores[p] += options.Value.DetectorBoost * Math.Max(top, 1);
+                }
+            }
+        }
+        var order = Enumerable.Range(0, scores.Length).Where(p => scores[p] > 0).OrderByDescending(p => scores[p]).ThenBy(p => p).ToList();
+        return (order, detectors);
+    }
+}
+
+/// <summary>The <c>Retrieval</c> section.</summary>
+public sealed class RetrievalOptions
+{
+    public const string Section = "Retrieval";
+
+    /// <summary>At most this share of a document's characters is sent per review (the token budget applies as well).</summary>
+    public double MaxDocumentShare { get; set; } = 0.4;
+    /// <summary>At most this many passages per check.</summary>
+    public int MaxPassagesPerCheck { get; set; } = 8;
+    /// <summary>A passage holding a match of the check's detectors gains this share of the best passage's score.</summary>
+    public double DetectorBoost { get; set; } = 0.5;
+}

@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+
+namespace ReviewService.Retrieval;
+
+/// <summary>A clause-sized span of the extracted text (UTF-16 offsets, end exclusive): whole sentences of one section.</summary>
+public readonly record struct Passage(int Start, int End)
+{
+    public int Length => End - Start;
+
+    public bool Overlaps(int start, int end) => Start < end && start < End;
+}
+
+/// <summary>
+/// Cuts extracted text into passages: sentences (and list items) grouped under their section heading or number, a new
+/// passage at each heading and once a passage reaches <see cref="TargetCharacters"/>; a sentence is never cut unless it
+/// alone is longer than <see cref="MaxSentenceCharacters"/> (tables and run-on text), and then at a space.
+/// Retrieval ranks these passages, and the judge and the reviewer read them.
+/// </summary>
+public static partial class Segmenter
+{
+    public const int TargetCharacters = 500;
+    public const int MaxSentenceCharacters = 1500;
+
+    public static IReadOnlyList<Passage> Split(string text)
+    {
+        var passages = new List<Passage>(text.Length / 300 + 1);
+        var current = default(Passage?);
+        foreach (var sentence in Sentences(text))
+        {
+            var heading = Heading().IsMatch(text.AsSpan(sentence.Start, sentence.Length));
+            if (current is not { } c)
+            {
+                current = sentence;
+            }
+            else if (heading || sentence.End - c.Start > TargetCharacters)
+            {
+                passages.Add(c);
+                current = sentence;
+            }
+            else
+            {
+                current = c with { End = sentence.End };
+            }
+        }
+        if (current is { } last)
+        {
+            passages.Add(last);
+        }
+        return passages;
+    }
+
+    /// <summary>The sentences of the text, trimmed of white space; one longer than <see cref="MaxSentenceCharacters"/> comes in pieces cut at spaces.</summary>
+    static List<Passage> Sentences(string text)
+    {
+        var sentences = new List<Passage>(text.Length / 150 + 1);
+        var from = 0;
+        foreach (var boundary in SentenceEnd().EnumerateMatches(text))
+        {
+            AddTrimmed(sentences, text, from, boundary.Index);
+            from = boundary.Index + boundary.Length;
+        }
+        AddTrimmed(sentences, text, from, text.Length);
+        return sentences;
+    }
+
+    static void AddTrimmed(List<Passage> sentences, string text, int start, int end)
+    {
+        while (start < end && char.IsWhiteSpace(text[start]))
+        {
+            start++;
+        }
+        while (end > start && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+        while (end - start > MaxSentenceCharacters)
+        {
+            var cut = text.LastIndexOf(' ', start + MaxSentenceCharacters - 1, MaxSentenceCharacters / 2);
+            cut = cut <= start ? start + MaxSentenceCharacters : cut;
+            sentences.Add(new Passage(start, cut));
+            start = cut;
+            while (start < end && char.IsWhiteSpace(text[start]))
+            {
+                start++;
+            }
+        }
+        if (end > start)
+        {
+            sentences.Add(new Passage(start, end));
+        }
+    }
+
+    // Where a sentence ends: a full stop, question or exclamation mark (and a closing quote) before a capital, digit or
+    // bracket; a blank line; a list item "(b)" after a semicolon or colon; a numbered item or section number after a
+    // run of spaces (extracted PDFs keep line breaks as spaces).
+    [GeneratedRegex("""(?<=[.?!])["”')]?\s+(?=["“(]?[A-Z0-9(])|\n[ \t]*\n\s*|(?<=[;:])\s+(?=\(?[a-zA-Z0-9]{1,4}\)\s)|\s{3,}(?=\(?[a-z0-9ivx]{1,4}[.)]\s)|\s{3,}(?=[0-9]+(?:\.[0-9]+)*\.?\s+[A-Z])""", RegexOptions.CultureInvariant)]
+    private static partial Regex SentenceEnd();
+
+    // A sentence that opens a section: "ARTICLE", "Section", "Exhibit", "Schedule", a section number before a capital, or a short line in capitals.
+    [GeneratedRegex("""^(?:(?:ARTICLE|Article|SECTION|Section|EXHIBIT|Exhibit|SCHEDULE|Schedule)\b|[0-9]+(?:\.[0-9]+)*\.?\s+[A-Z]|[A-Z][A-Z \-&,]{3,60}$)""", RegexOptions.CultureInvariant)]
+    private static partial Regex Heading();
+}
