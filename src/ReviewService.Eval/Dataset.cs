@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace ReviewService.Eval;
 
-/// <summary>One labelled contract: its text and CUAD's labels, keyed by category.</summary>
-public sealed record LabelledContract(string Id, string Text, IReadOnlyDictionary<string, CategoryLabel> Labels);
+/// <summary>One labelled contract: its text, CUAD's labels keyed by category, and its line in <c>labels.jsonl</c> (which fixes the halves).</summary>
+public sealed record LabelledContract(string Id, string Text, IReadOnlyDictionary<string, CategoryLabel> Labels, int Line = 0);
 
 public sealed record CategoryLabel(string Answer, IReadOnlyList<string> Clauses)
 {
@@ -26,8 +26,20 @@ public static class Dataset
         }
         return [.. File.ReadLines(labels)
             .Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<Line>(l, Json)!)
-            .OrderBy(l => l.Id, StringComparer.Ordinal)
-            .Select(l => new LabelledContract(l.Id, File.ReadAllText(Path.Combine(directory, "contracts", l.Id + ".txt")), l.Labels))];
+            .Select((l, index) => (Line: JsonSerializer.Deserialize<Line>(l, Json)!, Index: index))
+            .OrderBy(l => l.Line.Id, StringComparer.Ordinal)
+            .Select(l => new LabelledContract(l.Line.Id, File.ReadAllText(Path.Combine(directory, "contracts", l.Line.Id + ".txt")), l.Line.Labels, l.Index))];
     }
+
+    /// <summary>
+    /// The fixed halves of a data set: <c>even</c> (half A, even line indexes of <c>labels.jsonl</c>: written and tuned on),
+    /// <c>odd</c> (half B: only its aggregates are read), or <c>all</c>.
+    /// </summary>
+    public static IReadOnlyList<LabelledContract> Half(IReadOnlyList<LabelledContract> contracts, string half) => half switch
+    {
+        "all" => contracts,
+        "even" => [.. contracts.Where(c => c.Line % 2 == 0)],
+        "odd" => [.. contracts.Where(c => c.Line % 2 == 1)],
+        _ => throw new ArgumentException($"--half must be even, odd or all (got '{half}')."),
+    };
 }

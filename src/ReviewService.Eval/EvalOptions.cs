@@ -2,6 +2,13 @@ namespace ReviewService.Eval;
 
 public sealed record EvalOptions(string Policy, string DataDirectory, string OutputPath, string? ComparePath, string RulesDirectory)
 {
+    /// <summary><c>even</c>, <c>odd</c> or <c>all</c> (<see cref="Dataset.Half"/>).</summary>
+    public string Half { get; init; } = "all";
+    /// <summary>Whole-document mode: the judge reads documents up to this many tokens whole (Llm:WholeDocumentMaxTokens).</summary>
+    public int WholeDocumentTokens { get; init; }
+    /// <summary>Build the retrieval profile into this policy folder instead of evaluating.</summary>
+    public string? ProfileFolder { get; init; }
+
     public const string Usage = """
         Usage: dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --out <report.json>
                  [--compare <old-report.json>] [--rules <rules dir>]
@@ -9,6 +16,10 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
           --out      the JSON report; the Markdown summary is written beside it (.md)
           --compare  list the (contract, check) pairs whose outcome changed since an earlier report
           --rules    the policies folder (default: the rules/ copied beside this program)
+          --half     even | odd | all (default): the fixed halves of the data set (even line indexes of labels.jsonl = half A)
+          --whole-document-tokens N   measure whole-document mode: documents up to N tokens are sent whole
+        Build a policy's retrieval profile (retrieval.json) from labelled clauses:
+               dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --half even --out rules/<name>
         """;
 
     public static EvalOptions? Parse(string[] args)
@@ -27,7 +38,13 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
         {
             return null;
         }
+        var whole = values.TryGetValue("whole-document-tokens", out var w) && int.TryParse(w, out var n) ? n : 0;
         return new EvalOptions(policy, data, output, values.GetValueOrDefault("compare"),
-            values.GetValueOrDefault("rules") ?? Path.Combine(AppContext.BaseDirectory, "rules"));
+            values.GetValueOrDefault("rules") ?? Path.Combine(AppContext.BaseDirectory, "rules"))
+        {
+            Half = values.GetValueOrDefault("half") ?? "all",
+            WholeDocumentTokens = whole,
+            ProfileFolder = Directory.Exists(output) ? output : null,
+        };
     }
 }

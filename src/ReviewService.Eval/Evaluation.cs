@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Rules;
 
@@ -8,8 +9,10 @@ namespace ReviewService.Eval;
 
 public static class Evaluation
 {
-    public static async Task<EvalReport> RunAsync(Policy policy, IReadOnlyList<LabelledContract> contracts)
+    public static async Task<EvalReport> RunAsync(Policy policy, IReadOnlyList<LabelledContract> contracts, LlmOptions? llm = null)
     {
+        var (retriever, tokens, prompt) = RetrievalScorer.Default(llm);
+        var retrieval = new RetrievalScorer(policy, retriever, tokens, prompt);
         var checks = policy.Definition.Checks.Where(c => c.CuadCategory is not null).ToList();
         var results = new List<PairResult>();
         var governingLaw = new List<(string Contract, string Expected, string? Extracted)>();
@@ -22,6 +25,7 @@ public static class Evaluation
             clock.Start();
             var findings = await RulesEvaluator.EvaluateAsync(policy, contract.Text);
             clock.Stop();
+            retrieval.Add(contract, findings);
             var byCheck = findings.ToDictionary(f => f.Check);
             foreach (var check in checks)
             {
@@ -47,10 +51,13 @@ public static class Evaluation
         var misses = governingLaw.Where(g => !Jurisdictions.Match(g.Expected, g.Extracted))
             .Select(g => new ExtractionMiss(g.Contract, g.Expected, g.Extracted)).ToList();
         var law = new ExtractionScore(governingLaw.Count, governingLaw.Count - misses.Count, Ratio(governingLaw.Count - misses.Count, governingLaw.Count), misses);
-        return new EvalReport(policy.Name, policy.Version, contracts.Count, overall, scores, new Extractions(law), results);
+        return new EvalReport(policy.Name, policy.Version, contracts.Count, overall, scores, new Extractions(law), results)
+        {
+            Retrieval = retrieval.Report(),
+        };
     }
 
-    static CategoryLabel? Label(LabelledContract contract, string category) =>
+    public static CategoryLabel? Label(LabelledContract contract, string category) =>
         contract.Labels.FirstOrDefault(l => string.Equals(l.Key, category, StringComparison.OrdinalIgnoreCase)).Value;
 
     static bool IsCorrect(PairResult r) => (r.Outcome == "present") == r.Truth;

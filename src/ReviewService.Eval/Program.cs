@@ -1,4 +1,7 @@
+using System.Text.Json;
+using ReviewService.Judge;
 using ReviewService.Policies;
+using ReviewService.Retrieval;
 
 namespace ReviewService.Eval;
 
@@ -6,6 +9,8 @@ namespace ReviewService.Eval;
 /// service's own rules code, and writes a JSON report and a Markdown summary beside it.</summary>
 public static class EvalProgram
 {
+    static readonly JsonSerializerOptions ProfileJson = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task<int> Main(string[] args)
     {
         var options = EvalOptions.Parse(args);
@@ -22,11 +27,21 @@ public static class EvalProgram
             return 2;
         }
 
-        var dataset = Dataset.Load(options.DataDirectory);
-        var report = await Evaluation.RunAsync(policy, dataset);
+        var dataset = Dataset.Half(Dataset.Load(options.DataDirectory), options.Half);
+        if (options.ProfileFolder is { } folder)
+        {
+            var profile = ProfileBuilder.Build(policy, dataset, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory))),
+                options.Half, Path.Combine(options.DataDirectory, "labels.jsonl"));
+            var path = Path.Combine(folder, RetrievalProfile.FileName);
+            File.WriteAllText(path, JsonSerializer.Serialize(profile, ProfileJson) + Environment.NewLine);
+            Console.WriteLine($"Retrieval profile of {profile.Checks.Count} checks from {dataset.Count} contracts ({options.Half}): {path}");
+            return 0;
+        }
+        var report = await Evaluation.RunAsync(policy, dataset, new LlmOptions { WholeDocumentMaxTokens = options.WholeDocumentTokens });
         var markdownPath = Path.ChangeExtension(options.OutputPath, ".md");
         ReportWriter.Write(report, options.OutputPath, markdownPath);
         Console.WriteLine(ReportWriter.OneLine(report));
+        Console.WriteLine(ReportWriter.RetrievalLine(report));
         Console.WriteLine($"Report: {options.OutputPath}; summary: {markdownPath}");
 
         if (options.ComparePath is not null)

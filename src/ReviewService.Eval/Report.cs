@@ -8,7 +8,13 @@ public sealed record EvalReport(
     OverallScore Overall,
     IReadOnlyList<CheckScore> Checks,
     Extractions Extractions,
-    IReadOnlyList<PairResult> Results);
+    IReadOnlyList<PairResult> Results)
+{
+    /// <summary>The share of the rules' undetermined pairs whose labelled clause the judge is sent (see <see cref="RetrievalReport"/>).</summary>
+    public double? JudgeRecall => Retrieval?.JudgeRecall;
+    /// <summary>What the retrieval stage sends the judge and how much of the labelled clauses that covers.</summary>
+    public RetrievalReport? Retrieval { get; init; }
+}
 
 public sealed record OverallScore(
     int Pairs, int DecidedByRules, double Coverage, double DecidedAccuracy, int Undetermined,

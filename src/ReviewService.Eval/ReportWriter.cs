@@ -24,6 +24,9 @@ public static class ReportWriter
         $"{r.Policy} {r.PolicyVersion}: {r.Documents} documents, coverage {r.Overall.Coverage:0.000}, decided accuracy {r.Overall.DecidedAccuracy:0.000}, " +
         $"governing law {r.Extractions.GoverningLaw.Accuracy:0.000}, rules stage {r.Overall.MegabytesPerSecond:0.0} MB/s");
 
+    public static string RetrievalLine(EvalReport r) => r.Retrieval is not { } x ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"judgeRecall {x.JudgeRecall:0.000} ({x.Recalled} of {x.Pairs}; own passages {x.OwnPassagesRecall:0.000}), passages {x.PassageShareOfDocumentTokens:P1} of the document's tokens over {x.ReviewsSendingPassages} reviews, LLM prompt tokens avoided {x.LlmCost.AvoidedShare:P1} ({x.LlmCost.SentTokens:N0} sent of {x.LlmCost.AllChecksWholeDocumentTokens:N0}){(x.WholeDocumentMode ? ", whole-document mode" : "")}");
+
     static string Markdown(EvalReport r)
     {
         var s = new StringBuilder();
@@ -44,6 +47,22 @@ public static class ReportWriter
         foreach (var c in r.Checks.OrderBy(c => c.DecidedAccuracy))
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"| {c.Check} | {c.CuadCategory} | {c.Tp} | {c.Fp} | {c.Tn} | {c.Fn} | {c.Undetermined} | {c.Coverage:0.000} | {c.DecidedAccuracy:0.000} | {c.Precision:0.000} | {c.Recall:0.000} |");
+        }
+        if (r.Retrieval is { } retrieval)
+        {
+            s.AppendLine();
+            s.AppendLine("## Retrieval: what the judge is sent");
+            s.AppendLine();
+            s.AppendLine(RetrievalLine(r) + ".");
+            s.AppendLine();
+            s.AppendLine("judgeRecall: of the pairs the rules leave undetermined whose labelled clause is in the text, the share with at least half of one labelled clause inside the passages sent for the review; own passages: inside the passages listed for the check itself.");
+            s.AppendLine();
+            s.AppendLine("| check | pairs | judgeRecall | own passages |");
+            s.AppendLine("|---|---:|---:|---:|");
+            foreach (var c in retrieval.Checks)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {c.Check} | {c.Pairs} | {c.Recall:0.000} | {c.OwnRecall:0.000} |");
+            }
         }
         if (r.Extractions.GoverningLaw.Misses.Count > 0)
         {

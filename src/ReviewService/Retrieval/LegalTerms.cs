@@ -65,6 +65,10 @@ public static class LegalTerms
         return terms;
     }
 
+    /// <summary>Whether <paramref name="term"/> has the shape of a term: lower-case letters (hyphens and apostrophes inside) or digits.</summary>
+    public static bool IsTerm(string term) =>
+        term.Length > 0 && (term.All(char.IsAsciiDigit) || (term.Length >= 2 && char.IsAsciiLetterLower(term[0]) && term.All(c => char.IsAsciiLetterLower(c) || c is '-' or '\'')));
+
     static int Stem(ReadOnlySpan<char> word)
     {
         foreach (var suffix in Suffixes)

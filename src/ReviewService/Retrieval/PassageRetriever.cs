@@ -13,8 +13,8 @@ public sealed record RetrievalResult(IReadOnlyList<CheckFinding> Findings, int P
 /// (or would read when no judge is configured) and the reviewer sees as its candidates. Passages are ranked per check
 /// (<see cref="PassageRanker"/>, with the rules' detector passages raised), then taken round by round, one per check per
 /// round, most severe checks first, until the review's token budget (<see cref="LlmOptions.MaxPromptTokens"/> less the
-/// prompt's template and check headers) or its share of the document (<see cref="RetrievalOptions.MaxDocumentShare"/>)
-/// is spent. A passage two checks need is sent once and listed for both.
+/// prompt's template and check headers) or, after the first round, its share of the document
+/// (<see cref="RetrievalOptions.MaxDocumentShare"/>) is spent. A passage two checks need is sent once and listed for both.
 /// </summary>
 public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<RetrievalOptions> options, TokenCounter tokens, JudgePrompt prompt)
 {
@@ -55,7 +55,8 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
                 if (!chosen.ContainsKey(p))
                 {
                     var cost = tokens.Count(text.AsSpan(passages[p].Start, passages[p].Length)) + JudgePrompt.PassageOverheadTokens;
-                    if (used + cost > budget || usedCharacters + passages[p].Length > characters)
+                    // Every check gets its best passage before the document share counts: a short contract is not left unread.
+                    if (used + cost > budget || (round > 0 && usedCharacters + passages[p].Length > characters))
                     {
                         full.Add(finding.Check);
                         continue;
@@ -102,7 +103,7 @@ public sealed class RetrievalOptions
     /// <summary>At most this share of a document's characters is sent per review (the token budget applies as well).</summary>
     public double MaxDocumentShare { get; set; } = 0.4;
     /// <summary>At most this many passages per check.</summary>
-    public int MaxPassagesPerCheck { get; set; } = 8;
+    public int MaxPassagesPerCheck { get; set; } = 12;
     /// <summary>A passage holding a match of the check's detectors gains this share of the best passage's score.</summary>
     public double DetectorBoost { get; set; } = 0.5;
 }

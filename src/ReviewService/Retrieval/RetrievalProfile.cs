@@ -4,7 +4,7 @@ namespace ReviewService.Retrieval;
 
 /// <summary>
 /// <c>rules/&lt;policy&gt;/retrieval.json</c>: per check, the terms that set its labelled clauses apart from the rest of the
-/// contracts, with their weights (log-odds), mined by <c>ReviewService.Eval --build-profile</c> from a labelled data set and
+/// contracts, with their weights (log-odds), mined by the evaluation command (<c>--out rules/&lt;policy&gt;</c>) from a labelled data set and
 /// stamped with it. Versioned with the policy like every file in its folder. Optional: without it, a check's query is the
 /// words of its title and question.
 /// </summary>
@@ -35,9 +35,9 @@ public sealed record RetrievalProfile
                 ?? throw new JsonException("the file is empty");
             foreach (var (check, p) in profile.Checks)
             {
-                foreach (var (term, weight) in p.Terms.Where(t => !double.IsFinite(t.Value) || t.Value <= 0 || LegalTerms.Of(t.Key) is not [var only] || only != t.Key))
+                foreach (var (term, weight) in p.Terms.Where(t => !double.IsFinite(t.Value) || t.Value <= 0 || !LegalTerms.IsTerm(t.Key)))
                 {
-                    errors.Add($"{shown}: check '{check}': term '{term}' must be one term as LegalTerms reads it, with a positive weight (got {weight}).");
+                    errors.Add($"{shown}: check '{check}': term '{term}' must be a lower-case word or number (as LegalTerms writes terms) with a positive weight (got {weight}).");
                 }
             }
             return profile;

@@ -90,10 +90,10 @@ public static partial class Segmenter
         }
     }
 
-    // Where a sentence ends: a full stop, question or exclamation mark (and a closing quote) before a capital, digit or
-    // bracket; a blank line; a list item "(b)" after a semicolon or colon; a numbered item or section number after a
+    // Where a sentence ends: a full stop, question or exclamation mark (and a closing quote) after a word, not a number
+    // ("1. Term" stays whole), before a capital, digit or bracket; a blank line; a list item "(b)" after a semicolon or colon; a numbered item or section number after a
     // run of spaces (extracted PDFs keep line breaks as spaces).
-    [GeneratedRegex("""(?<=[.?!])["”')]?\s+(?=["“(]?[A-Z0-9(])|\n[ \t]*\n\s*|(?<=[;:])\s+(?=\(?[a-zA-Z0-9]{1,4}\)\s)|\s{3,}(?=\(?[a-z0-9ivx]{1,4}[.)]\s)|\s{3,}(?=[0-9]+(?:\.[0-9]+)*\.?\s+[A-Z])""", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("""(?<=[^\s0-9][.?!]["”')]?)\s+(?=["“(]?[A-Z0-9(])|\n[ \t]*\n\s*|(?<=[;:])\s+(?=\(?[a-zA-Z0-9]{1,4}\)\s)|\s{3,}(?=\(?[a-z0-9ivx]{1,4}[.)]\s)|\s{3,}(?=[0-9]+(?:\.[0-9]+)*\.?\s+[A-Z])""", RegexOptions.CultureInvariant)]
     private static partial Regex SentenceEnd();
 
     // A sentence that opens a section: "ARTICLE", "Section", "Exhibit", "Schedule", a section number before a capital, or a short line in capitals.

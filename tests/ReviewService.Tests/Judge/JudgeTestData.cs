@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Rules;
 using ReviewService.Storage;
@@ -57,9 +58,11 @@ public static class JudgeTestData
 
     static readonly Lazy<Policy> ContractReview = new(() => PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!);
 
-    /// <summary>The checks the judge should be asked about: those the rules leave undetermined with candidate passages.</summary>
+    /// <summary>The checks the judge should be asked about: those the rules leave undetermined and retrieval finds passages for.</summary>
     public static async Task<IReadOnlyList<CheckFinding>> JudgeableAsync(string text) =>
-        [.. (await RulesEvaluator.EvaluateAsync(ContractReview.Value, text)).Where(f => !f.IsDecided && f.Candidates.Count > 0)];
+        [.. Retrieval.PassageRetrieverTests.Retriever(new LlmOptions { Model = PrimaryModel })
+            .Retrieve(ContractReview.Value, text, await RulesEvaluator.EvaluateAsync(ContractReview.Value, text)).Findings
+            .Where(f => !f.IsDecided && f.Candidates.Count > 0)];
 
     public static async Task<JsonElement> SubmitAndWaitAsync(this HttpClient client, string text)
     {
