@@ -33,13 +33,17 @@ public static class Dataset
 
     /// <summary>
     /// The fixed halves of a data set: <c>even</c> (half A, even line indexes of <c>labels.jsonl</c>: written and tuned on),
-    /// <c>odd</c> (half B: only its aggregates are read), or <c>all</c>.
+    /// <c>odd</c> (half B: only its aggregates are read), or <c>all</c>; <c>even/0</c> and <c>even/1</c> split half A in two
+    /// (line indexes 0 and 2 modulo 4) to cross-validate settings within it.
     /// </summary>
     public static IReadOnlyList<LabelledContract> Half(IReadOnlyList<LabelledContract> contracts, string half) => half switch
     {
         "all" => contracts,
         "even" => [.. contracts.Where(c => c.Line % 2 == 0)],
         "odd" => [.. contracts.Where(c => c.Line % 2 == 1)],
-        _ => throw new ArgumentException($"--half must be even, odd or all (got '{half}')."),
+        // The two halves of half A, to cross-validate a setting without reading half B.
+        "even/0" => [.. contracts.Where(c => c.Line % 4 == 0)],
+        "even/1" => [.. contracts.Where(c => c.Line % 4 == 2)],
+        _ => throw new ArgumentException($"--half must be even, odd, all, even/0 or even/1 (got '{half}')."),
     };
 }

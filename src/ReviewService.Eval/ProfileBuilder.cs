@@ -19,7 +19,7 @@ public static class ProfileBuilder
     public static RetrievalProfile Build(Policy policy, IReadOnlyList<LabelledContract> contracts, string dataset, string split, string labelsFile)
     {
         var documents = contracts.Select(c => (Contract: c, Passages: Segmenter.Split(c.Text), Spans: new ClauseSpans(c.Text))).ToList();
-        var terms = documents.Select(d => d.Passages.Select(p => LegalTerms.Of(d.Contract.Text[p.Start..p.End]).ToHashSet(StringComparer.Ordinal)).ToList()).ToList();
+        var terms = documents.Select(d => d.Passages.Select(p => PassageRanker.Terms(d.Contract.Text, p).ToHashSet(StringComparer.Ordinal)).ToList()).ToList();
         var checks = new Dictionary<string, CheckProfile>(StringComparer.Ordinal);
         foreach (var check in policy.Definition.Checks.Where(c => c.CuadCategory is not null))
         {

@@ -48,7 +48,7 @@ public sealed class LlmOptions
     /// Prompt tokens per review (template, checks and passages), counted with the model's tokenizer: the retrieval stage
     /// chooses the passages within what the template and the checks leave.
     /// </summary>
-    public int MaxPromptTokens { get; set; } = 12000;
+    public int MaxPromptTokens { get; set; } = 16000;
     /// <summary>When the whole document fits this many tokens, the judge reads all of it instead of retrieved passages. 0 = off.</summary>
     public int WholeDocumentMaxTokens { get; set; }
     /// <summary>The tiktoken encoding that counts tokens for a model Microsoft.ML.Tokenizers does not know by name (<c>o200k_base</c> or <c>cl100k_base</c>).</summary>

@@ -4,8 +4,9 @@ using ReviewService.Policies;
 namespace ReviewService.Retrieval;
 
 /// <summary>
-/// Ranks a document's passages for each check with BM25: the query is the check's term profile (weights from
-/// <see cref="RetrievalProfile"/>), or the words of its title and question when the profile has none. Built once per policy.
+/// Ranks a document's passages for each check with BM25 over the passage and its section heading: the query is the
+/// check's term profile (weights from <see cref="RetrievalProfile"/>) with the words of its title and question; a passage
+/// also gains a share of its better neighbour's score. Built once per policy.
 /// </summary>
 public sealed class PassageRanker
 {
@@ -18,9 +19,7 @@ public sealed class PassageRanker
     {
         _k1 = profile?.K1 ?? 1.2;
         _b = profile?.B ?? 0.75;
-        var weights = policy.Checks.ToDictionary(c => c.Name, c => profile?.Checks.GetValueOrDefault(c.Name)?.Terms is { Count: > 0 } terms
-            ? terms
-            : (IReadOnlyDictionary<string, double>)LegalTerms.Of($"{c.Title} {c.Question}").Distinct().ToDictionary(t => t, _ => 1.0));
+        var weights = policy.Checks.ToDictionary(c => c.Name, c => Query(c, profile?.Checks.GetValueOrDefault(c.Name)?.Terms));
         foreach (var term in weights.Values.SelectMany(w => w.Keys))
         {
             _vocabulary.TryAdd(term, _vocabulary.Count);
@@ -36,6 +35,22 @@ public sealed class PassageRanker
         }
     }
 
+    // Both chosen by cross-validation within half A of cuad-dev (eval-data/reports/cuad-dev.notes.md, "Retrieval").
+    /// <summary>The weight of a word of the check's title or question that its profile lacks or weighs less.</summary>
+    public const double QuestionWeight = 1.5;
+    /// <summary>A passage gains this share of its better neighbour's score: clauses run over passage boundaries.</summary>
+    public const double NeighbourWeight = 0.4;
+
+    static Dictionary<string, double> Query(CheckDefinition check, IReadOnlyDictionary<string, double>? profile)
+    {
+        var query = profile?.ToDictionary() ?? [];
+        foreach (var word in LegalTerms.Of($"{check.Title} {check.Question}"))
+        {
+            query[word] = Math.Max(query.GetValueOrDefault(word), QuestionWeight);
+        }
+        return query.Where(q => q.Value > 0).ToDictionary();
+    }
+
     /// <summary>Indexes one document's passages: each passage's length in terms and the query terms it holds.</summary>
     public DocumentIndex Index(string text, IReadOnlyList<Passage> passages)
     {
@@ -48,14 +63,17 @@ public sealed class PassageRanker
         {
             state.Counts.Clear();
             state.Length = 0;
-            LegalTerms.Each(text.AsSpan(passages[p].Start, passages[p].Length), ref state, static (term, ref s) =>
+            foreach (var span in Spans(passages[p]))
             {
-                s.Length++;
-                if (s.Lookup.TryGetValue(term, out var id))
+                LegalTerms.Each(text.AsSpan(span.Start, span.End - span.Start), ref state, static (term, ref s) =>
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(s.Counts, id, out _)++;
-                }
-            });
+                    s.Length++;
+                    if (s.Lookup.TryGetValue(term, out var id))
+                    {
+                        CollectionsMarshal.GetValueRefOrAddDefault(s.Counts, id, out _)++;
+                    }
+                });
+            }
             lengths[p] = state.Length;
             postings[p] = [.. state.Counts.Select(kv => (kv.Key, kv.Value))];
             foreach (var (term, _) in postings[p])
@@ -65,6 +83,13 @@ public sealed class PassageRanker
         }
         return new DocumentIndex(postings, lengths, documentFrequency);
     }
+
+    /// <summary>The terms a passage is ranked by: its own, and those of its section's heading when the heading is not inside it.</summary>
+    public static List<string> Terms(string text, Passage passage) =>
+        [.. Spans(passage).SelectMany(s => LegalTerms.Of(text[s.Start..s.End]))];
+
+    static IEnumerable<(int Start, int End)> Spans(Passage p) =>
+        p.HeadingEnd > p.HeadingStart && p.HeadingStart < p.Start ? [(p.HeadingStart, p.HeadingEnd), (p.Start, p.End)] : [(p.Start, p.End)];
 
     /// <summary>BM25 score of every passage for <paramref name="check"/>, in passage order.</summary>
     public double[] Scores(DocumentIndex index, string check)
@@ -86,6 +111,11 @@ public sealed class PassageRanker
                 }
             }
             scores[p] = score;
+        }
+        var own = (double[])scores.Clone();
+        for (var p = 0; p < n; p++)
+        {
+            scores[p] += NeighbourWeight * Math.Max(p > 0 ? own[p - 1] : 0, p + 1 < n ? own[p + 1] : 0);
         }
         return scores;
     }

@@ -41,37 +41,36 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
         var lists = undetermined.ToDictionary(f => f.Check, _ => new List<int>());
         var full = new HashSet<string>(StringComparer.Ordinal);
         var (used, usedCharacters) = (0, 0);
-        for (var round = 0; round < options.Value.MaxPassagesPerCheck && full.Count < undetermined.Count; round++)
+        foreach (var (check, round, p) in Picks(undetermined, ranked))
         {
-            foreach (var finding in undetermined.Where(f => !full.Contains(f.Check)))
+            if (full.Contains(check))
             {
-                var (order, detectors) = ranked[finding.Check];
-                if (round >= order.Count)
+                continue;
+            }
+            if (!chosen.ContainsKey(p))
+            {
+                var cost = tokens.Count(text.AsSpan(passages[p].Start, passages[p].Length)) + JudgePrompt.PassageOverheadTokens;
+                // Every check gets its best passage before the document share counts: a short contract is not left unread.
+                if (used + cost > budget || (round > 0 && usedCharacters + passages[p].Length > characters))
                 {
-                    full.Add(finding.Check);
+                    full.Add(check);
                     continue;
                 }
-                var p = order[round];
-                if (!chosen.ContainsKey(p))
-                {
-                    var cost = tokens.Count(text.AsSpan(passages[p].Start, passages[p].Length)) + JudgePrompt.PassageOverheadTokens;
-                    // Every check gets its best passage before the document share counts: a short contract is not left unread.
-                    if (used + cost > budget || (round > 0 && usedCharacters + passages[p].Length > characters))
-                    {
-                        full.Add(finding.Check);
-                        continue;
-                    }
-                    (used, usedCharacters) = (used + cost, usedCharacters + passages[p].Length);
-                    chosen[p] = detectors.GetValueOrDefault(p);
-                }
-                lists[finding.Check].Add(p);
+                (used, usedCharacters) = (used + cost, usedCharacters + passages[p].Length);
+                chosen[p] = ranked[check].Detectors.GetValueOrDefault(p);
             }
+            lists[check].Add(p);
         }
         var evidence = chosen.ToDictionary(c => c.Key, c => new Evidence(passages[c.Key].Start, passages[c.Key].End, text[passages[c.Key].Start..passages[c.Key].End], c.Value));
         return new RetrievalResult(
             [.. findings.Select(f => lists.TryGetValue(f.Check, out var list) ? f with { Candidates = [.. list.Select(p => evidence[p])] } : f)],
             chosen.Count, used, false);
     }
+
+    /// <summary>The order in which passages are offered: round by round, one per check per round, most severe checks first.</summary>
+    IEnumerable<(string Check, int Round, int Passage)> Picks(List<CheckFinding> undetermined, Dictionary<string, (List<int> Order, Dictionary<int, string?> Detectors)> ranked) =>
+        undetermined.SelectMany((f, severity) => ranked[f.Check].Order.Take(options.Value.MaxPassagesPerCheck).Select((p, round) => (f.Check, Round: round, Passage: p, Severity: severity)))
+            .OrderBy(x => x.Round).ThenBy(x => x.Severity).Select(x => (x.Check, x.Round, x.Passage));
 
     /// <summary>The check's passages that any query term or detector match points to, best first, and which detector matched where.</summary>
     (List<int> Order, Dictionary<int, string?> Detectors) Ranked(Policy policy, DocumentIndex index, IReadOnlyList<Passage> passages, CheckFinding finding)
@@ -90,7 +89,9 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
                 }
             }
         }
-        var order = Enumerable.Range(0, scores.Length).Where(p => scores[p] > 0).OrderByDescending(p => scores[p]).ThenBy(p => p).ToList();
+        var best = scores.Length == 0 ? 0 : scores.Max();
+        var floor = Math.Max(double.Epsilon, options.Value.MinRelativeScore * best);
+        var order = Enumerable.Range(0, scores.Length).Where(p => scores[p] >= floor).OrderByDescending(p => scores[p]).ThenBy(p => p).ToList();
         return (order, detectors);
     }
 }
@@ -104,6 +105,8 @@ public sealed class RetrievalOptions
     public double MaxDocumentShare { get; set; } = 0.4;
     /// <summary>At most this many passages per check.</summary>
     public int MaxPassagesPerCheck { get; set; } = 12;
+    /// <summary>A passage scoring under this share of the check's best passage is not sent for it: budget goes to checks still unsure.</summary>
+    public double MinRelativeScore { get; set; } = 0.3;
     /// <summary>A passage holding a match of the check's detectors gains this share of the best passage's score.</summary>
     public double DetectorBoost { get; set; } = 0.5;
 }

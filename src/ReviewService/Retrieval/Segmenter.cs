@@ -2,8 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace ReviewService.Retrieval;
 
-/// <summary>A clause-sized span of the extracted text (UTF-16 offsets, end exclusive): whole sentences of one section.</summary>
-public readonly record struct Passage(int Start, int End)
+/// <summary>
+/// A clause-sized span of the extracted text (UTF-16 offsets, end exclusive): whole sentences of one section, and where the
+/// start of that section's heading sentence is (<see cref="HeadingStart"/> to <see cref="HeadingEnd"/>; empty before the first heading).
+/// </summary>
+public readonly record struct Passage(int Start, int End, int HeadingStart = 0, int HeadingEnd = 0)
 {
     public int Length => End - Start;
 
@@ -20,14 +23,22 @@ public static partial class Segmenter
 {
     public const int TargetCharacters = 500;
     public const int MaxSentenceCharacters = 1500;
+    /// <summary>How much of a heading sentence names its section ("7.2 Exclusivity.", "ARTICLE IX INDEMNIFICATION").</summary>
+    public const int HeadingCharacters = 60;
 
     public static IReadOnlyList<Passage> Split(string text)
     {
         var passages = new List<Passage>(text.Length / 300 + 1);
         var current = default(Passage?);
-        foreach (var sentence in Sentences(text))
+        var (headingStart, headingEnd) = (0, 0);
+        foreach (var found in Sentences(text))
         {
-            var heading = Heading().IsMatch(text.AsSpan(sentence.Start, sentence.Length));
+            var heading = Heading().IsMatch(text.AsSpan(found.Start, found.Length));
+            if (heading)
+            {
+                (headingStart, headingEnd) = (found.Start, Math.Min(found.End, found.Start + HeadingCharacters));
+            }
+            var sentence = found with { HeadingStart = headingStart, HeadingEnd = headingEnd };
             if (current is not { } c)
             {
                 current = sentence;
