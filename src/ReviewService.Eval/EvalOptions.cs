@@ -1,6 +1,9 @@
+using System.Globalization;
+
 namespace ReviewService.Eval;
 
-public sealed record EvalOptions(string Policy, string DataDirectory, string OutputPath, string? ComparePath, string RulesDirectory)
+public sealed record EvalOptions(string Policy, string DataDirectory, string OutputPath, string? ComparePath, string RulesDirectory,
+    bool Judge = false, int? Limit = null)
 {
     /// <summary><c>even</c>, <c>odd</c> or <c>all</c> (<see cref="Dataset.Half"/>).</summary>
     public string Half { get; init; } = "all";
@@ -11,8 +14,11 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
 
     public const string Usage = """
         Usage: dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --out <report.json>
-                 [--compare <old-report.json>] [--rules <rules dir>]
+                 [--compare <old-report.json>] [--rules <rules dir>] [--limit <n>] [--judge]
           --data     a folder with contracts/<id>.txt and labels.jsonl (the layout of ../shared/datasets/cuad-dev)
+          --limit    only the first n contracts, in the data set's sorted order
+          --judge    run the service's cascade (rules, retrieval, LLM judge) with the model that the Llm__* environment
+                     variables configure as for the service, and score each stage (README, "Qualifying a model or a prompt")
           --out      the JSON report; the Markdown summary is written beside it (.md)
           --compare  list the (contract, check) pairs whose outcome changed since an earlier report
           --rules    the policies folder (default: the rules/ copied beside this program)
@@ -22,8 +28,14 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
                dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --half even --out rules/<name>
         """;
 
+    /// <summary>Options that take no value.</summary>
+    static readonly string[] Flags = ["--judge"];
+
     public static EvalOptions? Parse(string[] args)
     {
+        // Flags are taken out first, so that the rest reads as --key value pairs.
+        var flags = args.Where(Flags.Contains).ToHashSet(StringComparer.Ordinal);
+        args = [.. args.Where(a => !Flags.Contains(a))];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -33,6 +45,15 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
             }
             values[args[i][2..]] = args[i + 1];
         }
+        int? limit = null;
+        if (values.TryGetValue("limit", out var text))
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+            {
+                return null;
+            }
+            limit = count;
+        }
         if (args.Length % 2 != 0 || !values.TryGetValue("policy", out var policy) || !values.TryGetValue("data", out var data)
             || !values.TryGetValue("out", out var output))
         {
@@ -40,7 +61,7 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
         }
         var whole = values.TryGetValue("whole-document-tokens", out var w) && int.TryParse(w, out var n) ? n : 0;
         return new EvalOptions(policy, data, output, values.GetValueOrDefault("compare"),
-            values.GetValueOrDefault("rules") ?? Path.Combine(AppContext.BaseDirectory, "rules"))
+            values.GetValueOrDefault("rules") ?? Path.Combine(AppContext.BaseDirectory, "rules"), flags.Contains("--judge"), limit)
         {
             Half = values.GetValueOrDefault("half") ?? "all",
             WholeDocumentTokens = whole,

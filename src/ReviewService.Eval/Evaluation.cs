@@ -60,7 +60,7 @@ public static class Evaluation
     public static CategoryLabel? Label(LabelledContract contract, string category) =>
         contract.Labels.FirstOrDefault(l => string.Equals(l.Key, category, StringComparison.OrdinalIgnoreCase)).Value;
 
-    static bool IsCorrect(PairResult r) => (r.Outcome == "present") == r.Truth;
+    internal static bool IsCorrect(PairResult r) => (r.Outcome == "present") == r.Truth;
 
     static CheckScore Score(CheckDefinition check, List<PairResult> pairs)
     {
@@ -71,7 +71,7 @@ public static class Evaluation
             Ratio(decided, pairs.Count), Ratio(tp + tn, decided), Ratio(tp, tp + fp), Ratio(tp, tp + fn));
     }
 
-    static double Ratio(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
+    internal static double Ratio(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 }
 
 /// <summary>

@@ -6,7 +6,8 @@ using ReviewService.Retrieval;
 namespace ReviewService.Eval;
 
 /// <summary>Runs a policy over a labelled data set (the layout of CUAD: contracts/*.txt + labels.jsonl) through the
-/// service's own rules code, and writes a JSON report and a Markdown summary beside it.</summary>
+/// service's own rules code (with --judge, its whole cascade: rules, retrieval, LLM judge), and writes a JSON report and
+/// a Markdown summary beside it.</summary>
 public static class EvalProgram
 {
     static readonly JsonSerializerOptions ProfileJson = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -19,15 +20,32 @@ public static class EvalProgram
             Console.Error.WriteLine(EvalOptions.Usage);
             return 2;
         }
+        return await RunAsync(options);
+    }
 
+    /// <summary>
+    /// The command, once parsed. With --judge the model is configured as the service's is (appsettings.json, then environment
+    /// variables), or by <paramref name="llmSettings"/> alone when they are given.
+    /// </summary>
+    public static async Task<int> RunAsync(EvalOptions options, IEnumerable<KeyValuePair<string, string?>>? llmSettings = null)
+    {
         var policy = PolicyLoader.LoadAll(options.RulesDirectory).Find(options.Policy);
         if (policy is null)
         {
             Console.Error.WriteLine($"Policy '{options.Policy}' not found under {options.RulesDirectory}.");
             return 2;
         }
+        // Before the data set is read: a missing or invalid model configuration stops the command at once.
+        var (judge, problem) = options.Judge ? await JudgeHost.BuildAsync(llmSettings) : (null, null);
+        if (problem is not null)
+        {
+            Console.Error.WriteLine(problem);
+            return 2;
+        }
+        await using var host = judge;
 
         var dataset = Dataset.Half(Dataset.Load(options.DataDirectory), options.Half);
+        dataset = options.Limit is { } limit ? [.. dataset.Take(limit)] : dataset;
         if (options.ProfileFolder is { } folder)
         {
             var profile = ProfileBuilder.Build(policy, dataset, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory))),
@@ -38,10 +56,15 @@ public static class EvalProgram
             return 0;
         }
         var report = await Evaluation.RunAsync(policy, dataset, new LlmOptions { WholeDocumentMaxTokens = options.WholeDocumentTokens });
+        report = host is null ? report : await JudgeRun.RunAsync(report, policy, dataset, host);
         var markdownPath = Path.ChangeExtension(options.OutputPath, ".md");
         ReportWriter.Write(report, options.OutputPath, markdownPath);
         Console.WriteLine(ReportWriter.OneLine(report));
         Console.WriteLine(ReportWriter.RetrievalLine(report));
+        if (host is not null)
+        {
+            Console.WriteLine(CascadeSummary.OneLine(report));
+        }
         Console.WriteLine($"Report: {options.OutputPath}; summary: {markdownPath}");
 
         if (options.ComparePath is not null)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ReviewService.Eval;
 
 /// <summary>The evaluation report; field names are fixed (see README, "Evaluating a policy").</summary>
@@ -8,7 +10,15 @@ public sealed record EvalReport(
     OverallScore Overall,
     IReadOnlyList<CheckScore> Checks,
     Extractions Extractions,
-    IReadOnlyList<PairResult> Results)
+    IReadOnlyList<PairResult> Results,
+    // With --judge only (see CascadeReport.cs): absent from a rules-only report, which keeps its shape.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JudgeSetup? Judge = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StageScores? Stages = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PairSources? Pairs = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StageScore? Cascade = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LlmUsageTotals? LlmUsage = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JudgeLatency? Latency = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DegradedReviews? Degraded = null)
 {
     /// <summary>The share of the rules' undetermined pairs whose labelled clause the judge is sent (see <see cref="RetrievalReport"/>).</summary>
     public double? JudgeRecall => Retrieval?.JudgeRecall;
@@ -30,5 +40,9 @@ public sealed record ExtractionScore(int Expected, int Correct, double Accuracy,
 
 public sealed record ExtractionMiss(string Contract, string Expected, string? Extracted);
 
-/// <summary>One (contract, check) pair: what the rules said and what the labels say.</summary>
-public sealed record PairResult(string Contract, string Check, string Outcome, bool Truth, IReadOnlyList<string> RuleIds);
+/// <summary>
+/// One (contract, check) pair: what the rules said (with --judge, the cascade's final outcome and the stage that decided it,
+/// <c>rules</c> or <c>llm</c>) and what the labels say.
+/// </summary>
+public sealed record PairResult(string Contract, string Check, string Outcome, bool Truth, IReadOnlyList<string> RuleIds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DecidedBy = null);

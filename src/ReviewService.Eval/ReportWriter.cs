@@ -76,6 +76,7 @@ public static class ReportWriter
                 s.AppendLine(CultureInfo.InvariantCulture, $"| {m.Contract} | {m.Expected} | {m.Extracted ?? "(none)"} |");
             }
         }
+        CascadeSummary.Append(s, r);
         return s.ToString();
     }
 }
