@@ -37,7 +37,7 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
         var ranked = undetermined.ToDictionary(f => f.Check, f => Ranked(policy, index, passages, f));
         var budget = llm.Value.MaxPromptTokens - prompt.OverheadTokens(policy, undetermined.Select(f => f.Check), tokens);
         var characters = (int)(options.Value.MaxDocumentShare * text.Length);
-        var chosen = new Dictionary<int, string?>();
+        var chosen = new Dictionary<int, string>();
         var lists = undetermined.ToDictionary(f => f.Check, _ => new List<int>());
         var full = new HashSet<string>(StringComparer.Ordinal);
         var (used, usedCharacters) = (0, 0);
@@ -57,13 +57,14 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
                     continue;
                 }
                 (used, usedCharacters) = (used + cost, usedCharacters + passages[p].Length);
-                chosen[p] = ranked[check].Detectors.GetValueOrDefault(p);
+                chosen[p] = text[passages[p].Start..passages[p].End];
             }
             lists[check].Add(p);
         }
-        var evidence = chosen.ToDictionary(c => c.Key, c => new Evidence(passages[c.Key].Start, passages[c.Key].End, text[passages[c.Key].Start..passages[c.Key].End], c.Value));
+        // Each check's passage names the check's own detector that matched in it, if any (null: found by its terms alone).
+        Evidence Candidate(string check, int p) => new(passages[p].Start, passages[p].End, chosen[p], ranked[check].Detectors.GetValueOrDefault(p));
         return new RetrievalResult(
-            [.. findings.Select(f => lists.TryGetValue(f.Check, out var list) ? f with { Candidates = [.. list.Select(p => evidence[p])] } : f)],
+            [.. findings.Select(f => lists.TryGetValue(f.Check, out var list) ? f with { Candidates = [.. list.Select(p => Candidate(f.Check, p))] } : f)],
             chosen.Count, used, false);
     }
 

@@ -1,0 +1,51 @@
+using ReviewService.Tests.Judge;
+using static ReviewService.Tests.Judge.JudgeTestData;
+
+namespace ReviewService.Tests.Retrieval;
+
+/// <summary>Through the API, against the scripted model: a finding's candidates are exactly the passages listed for its check in the judge's prompt.</summary>
+public sealed class CandidatesAreWhatTheJudgeReadsTests : IAsyncLifetime
+{
+    ScriptedLlmServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ScriptedLlmServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task EachUndeterminedFindingsCandidatesAreThePassagesListedForItsCheckInTheOneCall()
+    {
+        _server.Behaviour = call => ScriptedReply.Answer(call, _ => new Verdict("undetermined", 0.2, ""));
+        using var app = new ReviewApp(settings: Settings(_server));
+        var text = File.ReadAllText(Directory.GetFiles(Path.Combine(Fixtures.EvalData, "contracts"), "LUCID*.txt").Single());
+
+        var review = await app.Analyst().SubmitAndWaitAsync(text);
+
+        var call = Assert.Single(_server.Calls);
+        Assert.NotEmpty(call.Checks);
+        foreach (var check in call.Checks)
+        {
+            var candidates = review.Finding(check).GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("text").GetString()!).ToList();
+            Assert.Equal(candidates, Listed(call, check));
+            Assert.All(candidates, c => Assert.Equal(c, text[text.IndexOf(c, StringComparison.Ordinal)..][..c.Length]));
+        }
+        // The document itself is not sent: only passages, each once.
+        Assert.True(call.User.Length < text.Length);
+        var blocks = call.User.Split("\n[P").Length - 1;
+        Assert.Equal(call.Checks.SelectMany(c => Listed(call, c)).Distinct().Count(), blocks);
+    }
+
+    /// <summary>The passages the prompt lists for <paramref name="check"/>, in its order, as a model reads them.</summary>
+    static List<string> Listed(LlmCall call, string check)
+    {
+        var user = call.User;
+        var line = user.Split('\n').SkipWhile(l => l.Trim() != $"- check: {check}").First(l => l.TrimStart().StartsWith("passages:", StringComparison.Ordinal));
+        return [.. line.Split(':')[1].Split(',').Select(id => id.Trim()).Select(id =>
+        {
+            var start = user.IndexOf($"[{id}]\n", StringComparison.Ordinal) + id.Length + 3;
+            var end = new[] { user.IndexOf("\n\n[P", start, StringComparison.Ordinal), user.IndexOf("\nEND DOCUMENT DATA", start, StringComparison.Ordinal) }
+                .Where(i => i >= 0).DefaultIfEmpty(user.Length).Min();
+            return user[start..end].Trim();
+        })];
+    }
+}
