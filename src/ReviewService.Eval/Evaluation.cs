@@ -3,15 +3,16 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ReviewService.Judge;
 using ReviewService.Policies;
+using ReviewService.Retrieval;
 using ReviewService.Rules;
 
 namespace ReviewService.Eval;
 
 public static class Evaluation
 {
-    public static async Task<EvalReport> RunAsync(Policy policy, IReadOnlyList<LabelledContract> contracts, LlmOptions? llm = null)
+    public static async Task<EvalReport> RunAsync(Policy policy, IReadOnlyList<LabelledContract> contracts, LlmOptions? llm = null, RetrievalOptions? retrievalOptions = null)
     {
-        var (retriever, tokens, prompt) = RetrievalScorer.Default(llm);
+        var (retriever, tokens, prompt) = RetrievalScorer.Default(llm, retrievalOptions);
         var retrieval = new RetrievalScorer(policy, retriever, tokens, prompt);
         var checks = policy.Definition.Checks.Where(c => c.CuadCategory is not null).ToList();
         var results = new List<PairResult>();

@@ -33,6 +33,7 @@ public sealed class JudgeHost : IAsyncDisposable
         Retriever = app.Services.GetRequiredService<PassageRetriever>();
         Judge = app.Services.GetRequiredService<IJudge>();
         Options = app.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
+        RetrievalOptions = app.Services.GetRequiredService<IOptions<RetrievalOptions>>().Value;
         var targets = LlmTarget.FromOptions(Options);
         Setup = new JudgeSetup(Options.Provider.ToString(), targets[0].Model, targets.Count > 1 ? targets[1].Model : null,
             app.Services.GetRequiredService<JudgePrompt>().Version);
@@ -41,6 +42,7 @@ public sealed class JudgeHost : IAsyncDisposable
     public PassageRetriever Retriever { get; }
     public IJudge Judge { get; }
     public LlmOptions Options { get; }
+    public RetrievalOptions RetrievalOptions { get; }
     public JudgeSetup Setup { get; }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Retrieval;
@@ -55,7 +56,15 @@ public static class EvalProgram
             Console.WriteLine($"Retrieval profile of {profile.Checks.Count} checks from {dataset.Count} contracts ({options.Half}): {path}");
             return 0;
         }
-        var report = await Evaluation.RunAsync(policy, dataset, new LlmOptions { WholeDocumentMaxTokens = options.WholeDocumentTokens });
+        // Retrieval is measured with the settings the judge runs with: the host's with --judge, else the environment's (Llm__*, Retrieval__*).
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var llm = host?.Options ?? environment.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
+        var retrieval = host?.RetrievalOptions ?? environment.GetSection(RetrievalOptions.Section).Get<RetrievalOptions>() ?? new RetrievalOptions();
+        if (options.WholeDocumentTokens > 0)
+        {
+            llm.WholeDocumentMaxTokens = options.WholeDocumentTokens;
+        }
+        var report = await Evaluation.RunAsync(policy, dataset, llm, retrieval);
         report = host is null ? report : await JudgeRun.RunAsync(report, policy, dataset, host);
         var markdownPath = Path.ChangeExtension(options.OutputPath, ".md");
         ReportWriter.Write(report, options.OutputPath, markdownPath);

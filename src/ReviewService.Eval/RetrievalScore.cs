@@ -33,13 +33,13 @@ public sealed class RetrievalScorer(Policy policy, PassageRetriever retriever, T
     long _sent;
     bool _whole;
 
-    /// <summary>The service's retrieval stage as configured by default, for the evaluation command and the tests.</summary>
-    public static (PassageRetriever Retriever, TokenCounter Tokens, JudgePrompt Prompt) Default(LlmOptions? llm = null)
+    /// <summary>The service's retrieval stage with these settings (the defaults when none), for the evaluation command and the tests.</summary>
+    public static (PassageRetriever Retriever, TokenCounter Tokens, JudgePrompt Prompt) Default(LlmOptions? llm = null, RetrievalOptions? options = null)
     {
         llm ??= new LlmOptions();
         var tokens = new TokenCounter(llm.Model, llm.Encoding);
         var prompt = JudgePrompt.Load(Path.Combine(AppContext.BaseDirectory, llm.PromptFile));
-        return (new PassageRetriever(Options.Create(llm), Options.Create(new RetrievalOptions()), tokens, prompt), tokens, prompt);
+        return (new PassageRetriever(Options.Create(llm), Options.Create(options ?? new RetrievalOptions()), tokens, prompt), tokens, prompt);
     }
 
     /// <summary>Runs retrieval on one contract's rule findings and scores it; returns the findings with their passages.</summary>
