@@ -97,7 +97,21 @@ public sealed partial class JudgePrompt
     // Room for a check's list of passage numbers ("P1, P12, ...").
     const int PassageListTokens = 24;
 
-    int TemplateTokens(TokenCounter tokens) => tokens.Count(Template) + 2 * tokens.Count("BEGIN DOCUMENT DATA 0123456789abcdef");
+    // Counted once per tokenizer, not twice a review (retrieval's budget, then the request).
+    CountedTemplate? _templateTokens;
+
+    int TemplateTokens(TokenCounter tokens)
+    {
+        if (_templateTokens is { } counted && counted.Counter == tokens)
+        {
+            return counted.Tokens;
+        }
+        var count = tokens.Count(Template) + 2 * tokens.Count("BEGIN DOCUMENT DATA 0123456789abcdef");
+        _templateTokens = new CountedTemplate(tokens, count);
+        return count;
+    }
+
+    sealed record CountedTemplate(TokenCounter Counter, int Tokens);
 
     static string Header(CheckDefinition check) => $"- check: {check.Name}\n  title: {check.Title}\n  question: {check.Question}\n  passages: ";
 

@@ -103,15 +103,25 @@ public sealed record LlmCall(string Path, string Model, JsonElement Body, IReadO
         .GetProperty("verdicts").GetProperty("items").GetProperty("properties").GetProperty("check").GetProperty("enum")
         .EnumerateArray().Select(e => e.GetString()!)];
 
-    /// <summary>The first passage listed for <paramref name="check"/>, as a model reading the prompt would find it.</summary>
-    public string FirstPassage(string check)
+    /// <summary>The passages listed for <paramref name="check"/>, in the prompt's order, as a model reading the prompt finds them.</summary>
+    public IReadOnlyList<string> Passages(string check)
     {
         var line = User.Split('\n').SkipWhile(l => l.Trim() != $"- check: {check}").First(l => l.TrimStart().StartsWith("passages:", StringComparison.Ordinal));
-        var id = line.Split(':')[1].Split(',')[0].Trim();
-        var start = User.IndexOf($"[{id}]\n", StringComparison.Ordinal) + id.Length + 3;
-        var end = new[] { User.IndexOf("\n\n", start, StringComparison.Ordinal), User.IndexOf("\nEND DOCUMENT DATA", start, StringComparison.Ordinal) }
-            .Where(i => i >= 0).DefaultIfEmpty(User.Length).Min();
-        return User[start..end].Trim();
+        return [.. line.Split(':')[1].Split(',').Select(id => id.Trim()).Select(id =>
+        {
+            var start = User.IndexOf($"[{id}]\n", StringComparison.Ordinal) + id.Length + 3;
+            var end = new[] { User.IndexOf("\n\n[P", start, StringComparison.Ordinal), User.IndexOf("\nEND DOCUMENT DATA", start, StringComparison.Ordinal) }
+                .Where(i => i >= 0).DefaultIfEmpty(User.Length).Min();
+            return User[start..end].Trim();
+        })];
+    }
+
+    /// <summary>The first paragraph of the first passage listed for <paramref name="check"/>: a sentence a model would quote.</summary>
+    public string FirstPassage(string check)
+    {
+        var passage = Passages(check)[0];
+        var blank = passage.IndexOf("\n\n", StringComparison.Ordinal);
+        return (blank < 0 ? passage : passage[..blank]).Trim();
     }
 
     static string Content(JsonElement content) => content.ValueKind == JsonValueKind.String

@@ -26,26 +26,12 @@ public sealed class CandidatesAreWhatTheJudgeReadsTests : IAsyncLifetime
         foreach (var check in call.Checks)
         {
             var candidates = review.Finding(check).GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("text").GetString()!).ToList();
-            Assert.Equal(candidates, Listed(call, check));
+            Assert.Equal(candidates, call.Passages(check));
             Assert.All(candidates, c => Assert.Equal(c, text[text.IndexOf(c, StringComparison.Ordinal)..][..c.Length]));
         }
         // The document itself is not sent: only passages, each once.
         Assert.True(call.User.Length < text.Length);
         var blocks = call.User.Split("\n[P").Length - 1;
-        Assert.Equal(call.Checks.SelectMany(c => Listed(call, c)).Distinct().Count(), blocks);
-    }
-
-    /// <summary>The passages the prompt lists for <paramref name="check"/>, in its order, as a model reads them.</summary>
-    static List<string> Listed(LlmCall call, string check)
-    {
-        var user = call.User;
-        var line = user.Split('\n').SkipWhile(l => l.Trim() != $"- check: {check}").First(l => l.TrimStart().StartsWith("passages:", StringComparison.Ordinal));
-        return [.. line.Split(':')[1].Split(',').Select(id => id.Trim()).Select(id =>
-        {
-            var start = user.IndexOf($"[{id}]\n", StringComparison.Ordinal) + id.Length + 3;
-            var end = new[] { user.IndexOf("\n\n[P", start, StringComparison.Ordinal), user.IndexOf("\nEND DOCUMENT DATA", start, StringComparison.Ordinal) }
-                .Where(i => i >= 0).DefaultIfEmpty(user.Length).Min();
-            return user[start..end].Trim();
-        })];
+        Assert.Equal(call.Checks.SelectMany(call.Passages).Distinct().Count(), blocks);
     }
 }
