@@ -13,7 +13,7 @@ public sealed record RetrievalResult(IReadOnlyList<CheckFinding> Findings, int P
 /// (or would read when no judge is configured) and the reviewer sees as its candidates. Passages are ranked per check
 /// (<see cref="PassageRanker"/>, with the rules' detector passages raised), then taken round by round, one per check per
 /// round, most severe checks first, until the review's token budget (<see cref="LlmOptions.MaxPromptTokens"/> less the
-/// prompt's template and check headers) or, after the first round, its share of the document
+/// prompt's template and check headers) or, after the first round, its share of the document's characters
 /// (<see cref="RetrievalOptions.MaxDocumentShare"/>) is spent. A passage two checks need is sent once and listed for both.
 /// </summary>
 public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<RetrievalOptions> options, TokenCounter tokens, JudgePrompt prompt)
@@ -79,16 +79,22 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
         var scores = policy.Ranker.Scores(index, finding.Check);
         var top = scores.Length == 0 ? 0 : scores.Max();
         var detectors = new Dictionary<int, string?>();
-        // The rules' own detector passages (the matches that kept the check undetermined) are raised by a share of the best score.
         foreach (var candidate in finding.Candidates)
         {
             for (var p = 0; p < passages.Count; p++)
             {
-                if (passages[p].Overlaps(candidate.Start, candidate.End) && detectors.TryAdd(p, candidate.Detector))
+                if (passages[p].Overlaps(candidate.Start, candidate.End))
                 {
-                    scores[p] += options.Value.DetectorBoost * Math.Max(top, 1);
+                    detectors.TryAdd(p, candidate.Detector);
                 }
             }
+        }
+        // The rules' own detector passages (the matches that kept the check undetermined) are raised: their own score by the
+        // boost, plus the boost's share of the best score split among them (a detector matching everywhere says little about each).
+        var boost = options.Value.DetectorBoost;
+        foreach (var p in detectors.Keys)
+        {
+            scores[p] = scores[p] * (1 + boost) + boost * Math.Max(top, 1) / detectors.Count;
         }
         var best = scores.Length == 0 ? 0 : scores.Max();
         var floor = Math.Max(double.Epsilon, options.Value.MinRelativeScore * best);
@@ -105,9 +111,10 @@ public sealed class RetrievalOptions
     /// <summary>At most this share of a document's characters is sent per review (the token budget applies as well).</summary>
     public double MaxDocumentShare { get; set; } = 0.4;
     /// <summary>At most this many passages per check.</summary>
-    public int MaxPassagesPerCheck { get; set; } = 12;
+    public int MaxPassagesPerCheck { get; set; } = 16;
     /// <summary>A passage scoring under this share of the check's best passage is not sent for it: budget goes to checks still unsure.</summary>
     public double MinRelativeScore { get; set; } = 0.3;
-    /// <summary>A passage holding a match of the check's detectors gains this share of the best passage's score.</summary>
+    /// <summary>A passage holding a match of the check's detectors gains this share of its own score, and this share of the best
+    /// passage's score divided by the number of such passages.</summary>
     public double DetectorBoost { get; set; } = 0.5;
 }

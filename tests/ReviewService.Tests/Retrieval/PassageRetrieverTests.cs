@@ -72,6 +72,43 @@ public sealed class PassageRetrieverTests
     }
 
     [Fact]
+    public void ARulesDetectorPassageIsRaisedAndADetectorMatchingEverywhereRaisesEachLess()
+    {
+        const string text = """
+            1. Audit. Each party may, upon reasonable notice, audit and inspect the books and records of the other party to verify the fees paid.
+
+            2. Notices. Notices shall be in writing and delivered by hand or by courier to the addresses above.
+
+            3. Headings. The headings of this agreement are for convenience only and do not affect its meaning.
+
+            4. Counterparts. This agreement may be signed in counterparts, each of which is an original.
+
+            5. Severability. If any provision of this agreement is held invalid, the remaining provisions continue in full force.
+
+            6. Waiver. No failure or delay in exercising any right under this agreement operates as a waiver of that right.
+
+            7. Entire Agreement. This agreement is the entire agreement of the parties on its subject and supersedes all prior ones.
+            """;
+        string[] paragraphs = ["3. Headings.", "4. Counterparts.", "6. Waiver."];
+        IReadOnlyList<Evidence> Matches(params string[] starts) =>
+            [.. starts.Select(s => text.IndexOf(s, StringComparison.Ordinal)).Select(i => new Evidence(i, i + 12, text[i..(i + 12)], "audit-detector"))];
+        IReadOnlyList<Evidence> Candidates(IReadOnlyList<Evidence> matches) => Retriever().Retrieve(ContractReview, text,
+            [.. ContractReview.Definition.Checks.Select(c => c.Name == "audit-rights"
+                ? new CheckFinding(c.Name, Outcome.Undetermined, null, 0.5, [], [], matches)
+                : new CheckFinding(c.Name, Outcome.Absent, DecidedBy.Rules, 0.9, [], [], []))])
+            .Findings.Single(f => f.Check == "audit-rights").Candidates;
+
+        // One match in a passage without the check's words: it is sent after the check's best passage, naming its detector.
+        var one = Candidates(Matches("3. Headings."));
+        Assert.StartsWith("1. Audit.", one[0].Text, StringComparison.Ordinal);
+        Assert.Contains(one, c => c.Text.StartsWith("3. Headings.", StringComparison.Ordinal) && c.Detector == "audit-detector");
+        // The same detector matching in three such passages says less about each: none of them reaches the relative score floor.
+        var everywhere = Candidates(Matches(paragraphs));
+        Assert.StartsWith("1. Audit.", everywhere[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(everywhere, c => paragraphs.Any(p => c.Text.StartsWith(p, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task WholeDocumentModeSendsTheDocumentWhenItFits()
     {
         var text = Contracts().OrderBy(t => t.Length).First();
