@@ -44,6 +44,9 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
+    /// <summary>How long the workers wait for a signal before they look for work in the database anyway.</summary>
+    public static TimeSpan WorkerPoll { get; } = TimeSpan.FromSeconds(0.2);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -61,7 +64,7 @@ public sealed class ReviewApp : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.UseSetting("Processing:PollSeconds", "0.2");
+        builder.UseSetting("Processing:PollSeconds", WorkerPoll.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

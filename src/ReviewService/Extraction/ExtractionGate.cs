@@ -17,7 +17,7 @@ public sealed class ExtractionGateOptions
 /// Bounds concurrent extraction of large files, so a burst of big uploads costs a queue, not the memory and cores of the
 /// whole process; small documents pass straight through.
 /// </summary>
-public sealed class ExtractionGate(DocumentExtractor extractor, IOptions<ExtractionGateOptions> options) : IDisposable
+public sealed class ExtractionGate(DocumentExtractor extractor, IOptions<ExtractionGateOptions> options, TimeProvider clock) : IDisposable
 {
     readonly ExtractionGateOptions _options = options.Value;
     readonly SemaphoreSlim _large = new(options.Value.MaxConcurrentLargeExtractions);
@@ -28,7 +28,7 @@ public sealed class ExtractionGate(DocumentExtractor extractor, IOptions<Extract
         {
             return extractor.Extract(contentType, fileName, content);
         }
-        if (!await _large.WaitAsync(TimeSpan.FromSeconds(_options.LargeQueueSeconds), ct))
+        if (!await _large.WaitAsync(TimeSpan.FromSeconds(_options.LargeQueueSeconds), clock, ct))
         {
             return new Failure(FailureKind.Busy, "Extraction busy",
                 $"{_options.MaxConcurrentLargeExtractions} large documents are being extracted and yours waited {_options.LargeQueueSeconds:0} s for a turn. " +

@@ -33,7 +33,8 @@ public static class JudgeExtensions
         {
             var client = builder.Services.AddHttpClient(target.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
             client.AddResilienceHandler(target.HttpClientName, (pipeline, context) =>
-                    LlmResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value, target.Model));
+                    LlmResilience.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value, target.Model,
+                        context.ServiceProvider.GetRequiredService<TimeProvider>()));
             client.AddHttpMessageHandler(() => new CredentialEchoScrubber());   // inside the resilience handler: every attempt's error body
             builder.Services.AddSingleton(sp => new ChatModel(target, sp.GetRequiredService<IHttpClientFactory>(),
                 sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TokenCredential>()));

@@ -15,7 +15,7 @@ namespace ReviewService.Judge;
 /// </summary>
 public static class LlmResilience
 {
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, LlmOptions o, string model)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, LlmOptions o, string model, TimeProvider clock)
     {
         pipeline.AddTimeout(TimeSpan.FromSeconds(o.TotalTimeoutSeconds));
         if (o.MaxRetries > 0)
@@ -27,8 +27,8 @@ public static class LlmResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(o.RetryBaseDelaySeconds),
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxRetryAfter)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxRetryAfter, clock)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, clock)),
                 OnRetry = args =>
                 {
                     var reason = Reason(args.Outcome);
@@ -70,11 +70,11 @@ public static class LlmResilience
         pipeline.AddTimeout(TimeSpan.FromSeconds(o.TimeoutSeconds));
     }
 
-    static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter) => outcome switch
+    static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter, TimeProvider clock) => outcome switch
     {
         { Exception: BrokenCircuitException } => false,
         { Exception: HttpRequestException or TimeoutRejectedException } => true,
-        { Result: { } response } => IsTransient(response.StatusCode) && !(RetryAfter(response) > maxRetryAfter),
+        { Result: { } response } => IsTransient(response.StatusCode) && !(RetryAfter(response, clock) > maxRetryAfter),
         _ => false,
     };
 
@@ -89,13 +89,13 @@ public static class LlmResilience
     static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
     /// <summary>The server's <c>Retry-After</c> (seconds or a date); null lets the back-off decide.</summary>
-    static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider clock)
     {
         var header = response?.Headers.RetryAfter;
         if (header?.Delta is { } delta)
         {
             return delta;
         }
-        return header?.Date is { } date ? (date - DateTimeOffset.UtcNow) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero : null;
+        return header?.Date is { } date ? (date - clock.GetUtcNow()) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero : null;
     }
 }

@@ -95,7 +95,7 @@ public static class SubmitReview
             : Reject(new Failure(FailureKind.Conflict, "Idempotency-Key reused",
                 $"This Idempotency-Key was already used for a different submission (review {earlier.Id}). Use a new key for a new document."));
 
-    static readonly TimeSpan OtherInstancesPoll = TimeSpan.FromMilliseconds(500);
+    internal static readonly TimeSpan OtherInstancesPoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Waits until the review is evaluated or <paramref name="wait"/> is over. This instance's workers signal at once; a worker of

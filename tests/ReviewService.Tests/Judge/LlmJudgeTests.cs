@@ -1,3 +1,4 @@
+using System.Globalization;
 using ReviewService.ReviewQueue;
 using static ReviewService.Tests.Judge.JudgeTestData;
 
@@ -58,17 +59,26 @@ public sealed class LlmJudgeTests : IAsyncLifetime
         Assert.DoesNotContain(reasons.Keys, call.Checks.Contains);
     }
 
-    [Fact]
-    public async Task RateLimitedCallIsRetriedAfterTheServersRetryAfter()
+    [Theory]
+    [InlineData("seconds")]
+    [InlineData("date")]
+    public async Task RateLimitedCallIsRetriedAfterTheServersRetryAfter(string form)
     {
-        using var app = App();
-        _server.Enqueue(ScriptedReply.Error(429, retryAfterSeconds: 1));
+        var clock = new TestClock();
+        using var app = new ReviewApp(settings: Settings(_server)) { Clock = clock };
+        var retryAfter = TimeSpan.FromSeconds(5);
+        var header = form == "seconds"
+            ? retryAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture) : (clock.GetUtcNow() + retryAfter).ToString("R", CultureInfo.InvariantCulture);
+        _server.Enqueue(ScriptedReply.Error(429) with { Headers = new Dictionary<string, string> { ["Retry-After"] = header } });
+        var retrying = clock.NextWaitAsync(retryAfter);
 
-        var review = await app.Analyst().SubmitAndWaitAsync(Distribution());
+        var judging = app.Analyst().SubmitAndWaitAsync(Distribution());
+        await retrying;
+        Assert.Single(_server.Calls);
+        clock.Advance(retryAfter);
+        var review = await judging;
 
-        var calls = _server.Calls.ToArray();
-        Assert.Equal(2, calls.Length);
-        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(0.9), $"retried after {(calls[1].At - calls[0].At).TotalSeconds:0.00} s");
+        Assert.Equal(2, _server.Calls.Count);
         Assert.Equal("llm", review.Finding("non-compete").GetProperty("decidedBy").GetString());
         Assert.False(review.IsDegraded());
     }
@@ -89,10 +99,19 @@ public sealed class LlmJudgeTests : IAsyncLifetime
     [Fact]
     public async Task ModelThatHangsPastTheTimeoutLeavesTheReviewDegradedInTheQueue()
     {
-        using var app = App(("Llm:TimeoutSeconds", "0.5"), ("Llm:MaxRetries", "1"));
+        var clock = new TestClock();
+        var attemptTimeout = TimeSpan.FromSeconds(30);
+        using var app = new ReviewApp(settings: Settings(_server,
+            ("Llm:TimeoutSeconds", "30"), ("Llm:TotalTimeoutSeconds", "90"), ("Llm:MaxRetries", "1"), ("Llm:RetryBaseDelaySeconds", "0"))) { Clock = clock };
         _server.Behaviour = _ => ScriptedReply.Hang(TimeSpan.FromSeconds(30));
 
-        var review = await app.Analyst().SubmitAndWaitAsync(Distribution());
+        // Each attempt hangs until its timeout, started before the request, has passed on the clock; then the retry hangs too.
+        var judging = app.Analyst().SubmitAndWaitAsync(Distribution());
+        await _server.NextCallAsync();
+        clock.Advance(attemptTimeout);
+        await _server.NextCallAsync();
+        clock.Advance(attemptTimeout);
+        var review = await judging;
 
         Assert.Equal(2, _server.Calls.Count);
         Assert.Equal("needs_review", review.GetProperty("status").GetString());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ReviewService.ReviewQueue;
 using static ReviewService.Tests.Judge.JudgeTestData;
@@ -25,6 +24,8 @@ public sealed class OutageTests : IAsyncLifetime
     static (string, string?)[] Breaker(double breakSeconds) =>
     [
         ("Llm:MaxRetries", "1"),
+        // Retried at once: the clock only moves when the test moves it.
+        ("Llm:RetryBaseDelaySeconds", "0"),
         ("Llm:CircuitBreaker:MinimumThroughput", "2"),
         ("Llm:CircuitBreaker:FailureRatio", "0.5"),
         ("Llm:CircuitBreaker:BreakSeconds", breakSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -34,7 +35,9 @@ public sealed class OutageTests : IAsyncLifetime
     [Fact]
     public async Task SustainedOutageFallsBackThenQueuesThenRecovers()
     {
-        using var app = new ReviewApp(settings: Settings(_server, Breaker(breakSeconds: 2)));
+        var clock = new TestClock();
+        var breakDuration = TimeSpan.FromSeconds(30);
+        using var app = new ReviewApp(settings: Settings(_server, Breaker(breakDuration.TotalSeconds))) { Clock = clock };
         var client = app.Analyst();
         var reviews = new List<JsonElement>();
 
@@ -64,14 +67,16 @@ public sealed class OutageTests : IAsyncLifetime
         Assert.True(reviews[^1].IsDegraded());
         Assert.Equal(calls, _server.Calls.Count);
 
-        // Recovery: once the break is over, a trial call closes the circuit and new reviews use the primary again.
+        // Recovery: the models are back, but until the break is over their circuits stay open and nothing is called.
         (_primaryDown, _fallbackDown) = (false, false);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline && !(reviews[^1].Finding("non-compete").TryGetProperty("model", out var m) && m.GetString() == PrimaryModel))
-        {
-            await Task.Delay(250);
-            reviews.Add(await client.SubmitAndWaitAsync(Distribution()));
-        }
+        clock.Advance(breakDuration - TimeSpan.FromSeconds(1));
+        reviews.Add(await client.SubmitAndWaitAsync(Distribution()));
+        Assert.True(reviews[^1].IsDegraded());
+        Assert.Equal(calls, _server.Calls.Count);
+
+        // Once it is over, a trial call closes the circuit and new reviews use the primary again.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        reviews.Add(await client.SubmitAndWaitAsync(Distribution()));
         Assert.Equal(PrimaryModel, reviews[^1].Finding("non-compete").GetProperty("model").GetString());
         reviews.Add(await client.SubmitAndWaitAsync(Distribution()));
         Assert.Equal(PrimaryModel, reviews[^1].Finding("non-compete").GetProperty("model").GetString());
@@ -84,23 +89,30 @@ public sealed class OutageTests : IAsyncLifetime
     [Fact]
     public async Task WhileTheCircuitIsOpenReviewsSkipTheModelAtOnce()
     {
-        using var app = new ReviewApp(settings: Settings(_server,
-            ("Llm:TimeoutSeconds", "2"), ("Llm:MaxRetries", "1"), ("Llm:CircuitBreaker:MinimumThroughput", "2"), ("Llm:CircuitBreaker:BreakSeconds", "60")));
+        var clock = new TestClock();
+        var attemptTimeout = TimeSpan.FromSeconds(2);
+        using var app = new ReviewApp(settings: Settings(_server, ("Llm:TimeoutSeconds", "2"), ("Llm:MaxRetries", "1"), ("Llm:RetryBaseDelaySeconds", "0"),
+            ("Llm:CircuitBreaker:MinimumThroughput", "2"), ("Llm:CircuitBreaker:BreakSeconds", "60"))) { Clock = clock };
         var client = app.Analyst();
         _server.Behaviour = _ => ScriptedReply.Hang(TimeSpan.FromSeconds(30));
 
-        var first = await client.SubmitAndWaitAsync(Distribution());
+        // The model hangs: each attempt ends when its timeout, started before the request, has passed on the clock; after the
+        // second the circuit opens.
+        var judging = client.SubmitAndWaitAsync(Distribution());
+        await _server.NextCallAsync();
+        clock.Advance(attemptTimeout);
+        await _server.NextCallAsync();
+        clock.Advance(attemptTimeout);
+        var first = await judging;
         Assert.Contains("timeout", first.GetProperty("degradedReason").GetString());
         Assert.Equal(2, _server.Calls.Count);
 
-        var watch = Stopwatch.StartNew();
+        // The clock stands still from here: a review that waited for any timeout would not be answered.
         var response = await client.SubmitAsync(ReviewRequests.Text(Distribution()), wait: "30");
-        watch.Stop();
 
         var second = await response.JsonAsync();
         Assert.Contains("circuit-open", second.GetProperty("degradedReason").GetString());
         Assert.Equal("needs_review", second.GetProperty("status").GetString());
         Assert.Equal(2, _server.Calls.Count);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed.TotalSeconds:0.00} s with the circuit open");
     }
 }

@@ -17,6 +17,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
 {
     readonly WebApplication _app;
     readonly ConcurrentQueue<ScriptedReply> _next = new();
+    readonly SemaphoreSlim _received = new(0);
 
     ScriptedLlmServer(WebApplication app) => _app = app;
 
@@ -28,6 +29,16 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     public Func<LlmCall, ScriptedReply> Behaviour { get; set; } = call => ScriptedReply.Answer(call, _ => Verdict.Present(call.FirstPassage(_)));
 
     public IReadOnlyList<LlmCall> CallsTo(string model) => [.. Calls.Where(c => c.Model == model)];
+
+    /// <summary>Completes when the next call not yet waited for has arrived: the service is asking the model now.</summary>
+    public async Task NextCallAsync()
+    {
+        // A bound for a broken service, not a wait the test relies on.
+        if (!await _received.WaitAsync(TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException("No call reached the scripted model within 60 s.");
+        }
+    }
 
     /// <summary>Replies used once each, in order, before <see cref="Behaviour"/>.</summary>
     public void Enqueue(params ScriptedReply[] replies)
@@ -58,6 +69,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
         var call = new LlmCall(context.Request.Path, deployment ?? (body.TryGetProperty("model", out var m) ? m.GetString()! : ""), body,
             context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), DateTimeOffset.UtcNow);
         Calls.Enqueue(call);
+        _received.Release();
         var reply = _next.TryDequeue(out var queued) ? queued : Behaviour(call);
         try
         {
@@ -83,6 +95,7 @@ public sealed class ScriptedLlmServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _received.Dispose();
     }
 }
 

@@ -10,12 +10,14 @@ namespace ReviewService.Tests.ReviewQueue;
 /// <summary>The reviewers' queue over HTTP: what is in it, leases between reviewers, resolving, and the audit log.</summary>
 public sealed class QueueApiTests : IDisposable
 {
-    readonly ReviewApp _app = new();
+    readonly TestClock _clock = new();
+    readonly ReviewApp _app;
     readonly HttpClient _reviewer;
     readonly HttpClient _second;
 
     public QueueApiTests()
     {
+        _app = new ReviewApp { Clock = _clock };
         _reviewer = _app.WithKey(ReviewApp.ReviewerKey);
         _second = _app.WithKey(ReviewApp.Reviewer2Key);
     }
@@ -54,7 +56,7 @@ public sealed class QueueApiTests : IDisposable
         var lease = (await claimed.JsonAsync()).GetProperty("lease");
         Assert.Equal("reviewer-1", lease.GetProperty("holder").GetString());
         var expires = lease.GetProperty("expiresAt").GetDateTimeOffset();
-        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15.1));
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromMinutes(15), expires);
 
         var refused = await _second.ClaimAsync(item);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -75,9 +77,9 @@ public sealed class QueueApiTests : IDisposable
     {
         var (review, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
         var first = (await (await _reviewer.ClaimAsync(item)).JsonAsync()).GetProperty("lease").GetProperty("expiresAt").GetDateTimeOffset();
-        await Task.Delay(20);
+        _clock.Advance(TimeSpan.FromMinutes(5));
         var renewed = (await (await _reviewer.ClaimAsync(item)).JsonAsync()).GetProperty("lease").GetProperty("expiresAt").GetDateTimeOffset();
-        Assert.True(renewed > first);
+        Assert.Equal(first + TimeSpan.FromMinutes(5), renewed);
 
         var released = await _reviewer.ReleaseAsync(item);
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);
@@ -91,20 +93,21 @@ public sealed class QueueApiTests : IDisposable
     [Fact]
     public async Task AnExpiredLeaseReturnsTheItemToTheQueue()
     {
-        using var app = new ReviewApp(settings: new() { ["Queue:LeaseMinutes"] = "0.01" });
-        var (review, item) = await app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
-        var first = app.WithKey(ReviewApp.ReviewerKey);
-        Assert.Equal(HttpStatusCode.OK, (await first.ClaimAsync(item)).StatusCode);
+        var (review, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        Assert.Equal(HttpStatusCode.OK, (await _reviewer.ClaimAsync(item)).StatusCode);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var listed = (await (await first.GetAsync("/v1/queue")).JsonAsync()).GetProperty("items").EnumerateArray().Single();
+        // A second before the 15-minute lease ends, the item is still held.
+        _clock.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Conflict, (await _second.ClaimAsync(item)).StatusCode);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var listed = (await (await _reviewer.GetAsync("/v1/queue")).JsonAsync()).GetProperty("items").EnumerateArray().Single();
         Assert.Equal(System.Text.Json.JsonValueKind.Null, listed.GetProperty("lease").ValueKind);
-        var second = app.WithKey(ReviewApp.Reviewer2Key);
-        Assert.Equal(HttpStatusCode.OK, (await second.ClaimAsync(item)).StatusCode);
-        var late = await first.ResolveAsync(item, item.Verdicts(_ => "absent"));
+        Assert.Equal(HttpStatusCode.OK, (await _second.ClaimAsync(item)).StatusCode);
+        var late = await _reviewer.ResolveAsync(item, item.Verdicts(_ => "absent"));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
 
-        var takeover = (await first.AuditAsync(review.GetProperty("id").GetString()!))[^1];
+        var takeover = (await _reviewer.AuditAsync(review.GetProperty("id").GetString()!))[^1];
         Assert.Equal("reviewer-2", takeover.GetProperty("actor").GetString());
         Assert.Contains("reviewer-1", takeover.GetProperty("previous").GetString());
         Assert.Contains("expired", takeover.GetProperty("previous").GetString());

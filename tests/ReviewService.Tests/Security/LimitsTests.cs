@@ -77,16 +77,22 @@ public sealed class LimitsTests
     {
         using var blocking = new BlockingExtractor();
         var extractor = new DocumentExtractor([blocking], new ExtractionOptions());
+        var clock = new TestClock();
+        var queueing = TimeSpan.FromSeconds(30);
         using var gate = new ExtractionGate(extractor, Microsoft.Extensions.Options.Options.Create(
-            new ExtractionGateOptions { LargeDocumentBytes = 10, MaxConcurrentLargeExtractions = 1, LargeQueueSeconds = 0.2 }));
+            new ExtractionGateOptions { LargeDocumentBytes = 10, MaxConcurrentLargeExtractions = 1, LargeQueueSeconds = queueing.TotalSeconds }), clock);
         var large = new byte[100];
 
         var first = gate.ExtractAsync("text/plain", "a.txt", large, CancellationToken.None);
         await blocking.Entered.WaitAsync(TimeSpan.FromSeconds(10));
-        var second = await gate.ExtractAsync("text/plain", "b.txt", large, CancellationToken.None);
+        var waitingForATurn = clock.NextWaitAsync(queueing);
+        var second = gate.ExtractAsync("text/plain", "b.txt", large, CancellationToken.None);
+        await waitingForATurn;
         var small = await gate.ExtractAsync("text/plain", "c.txt", new byte[5], CancellationToken.None);   // small files pass straight through
+        Assert.False(second.IsCompleted);
+        clock.Advance(queueing);
 
-        Assert.Equal(FailureKind.Busy, second.Failure?.Kind);
+        Assert.Equal(FailureKind.Busy, (await second).Failure?.Kind);
         Assert.Equal(503, Http.Problems.StatusOf(FailureKind.Busy));
         Assert.NotNull(small.Document);
         blocking.Release.Set();

@@ -72,9 +72,16 @@ public sealed class TraceTests : IAsyncLifetime
         using var spans = new SpanCollector();
         var database = TestPostgres.NewDatabase();
         var name = new Npgsql.NpgsqlConnectionStringBuilder(database).Database;
-        using var app = new ReviewApp(settings: TestPostgres.Settings(database));
+        var clock = new TestClock();
+        using var app = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Workers"] = "1" }) { Clock = clock };
         var review = await app.WithKey(ReviewApp.AnalystKey).SubmitAndWaitForAsync(Distribution(NonCompeteClause));
-        await Task.Delay(TimeSpan.FromSeconds(2)); // the workers poll the empty queue meanwhile
+        // The worker polls the empty queue each time the poll interval passes: once it waits again, it has polled.
+        for (var i = 0; i < 5; i++)
+        {
+            var polled = clock.NextWaitAsync(ReviewApp.WorkerPoll);
+            clock.Advance(ReviewApp.WorkerPoll);
+            await polled;
+        }
 
         var traceId = review.GetProperty("traceId").GetString()!;
         var ours = spans.Where(a => a.Source.Name == "Npgsql" && (string?)a.GetTagItem("db.namespace") == name).ToList();

@@ -30,6 +30,7 @@ export function renderQueueItem(view, [id]) {
   let claimedAt = 0;
   let leaseMs = 0;
   let workedSinceClaim = false;
+  let renewing = false;
   const touch = () => { workedSinceClaim = true; };
   view.addEventListener('click', touch);
   view.addEventListener('input', touch);
@@ -147,11 +148,15 @@ export function renderQueueItem(view, [id]) {
       item.lease = null;
       showLease();
       say(status, 'Your claim lapsed while you were away: claim again (c) to go on. Your decisions so far are kept.', 'error');
-    } else if (held >= leaseMs / 2 && workedSinceClaim) {
+    } else if (held >= leaseMs / 2 && workedSinceClaim && !renewing) {
+      // One renewal at a time: a claim answered slower than this check runs must not be sent again every second.
+      renewing = true;
       try {
         await takeLease();
       } catch (error) {
         say(status, `Could not renew your claim: ${error.message}`, 'error');
+      } finally {
+        renewing = false;
       }
     }
   }
