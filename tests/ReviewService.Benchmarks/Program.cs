@@ -48,20 +48,4 @@ if (args.Contains("--detectors"))
     return;
 }
 
-// `-- --patterns FILE`: time candidate patterns (one a line) over the corpus, compiled as detectors are.
-if (args.Length == 2 && args[0] == "--patterns")
-{
-    var corpus = Corpus.Load();
-    foreach (var line in File.ReadAllLines(args[1]).Where(l => l.Length > 0))
-    {
-        var detector = line.StartsWith("cs:", StringComparison.Ordinal)
-            ? new Detector(new DetectorDefinition { Name = "try", Pattern = line[3..], CaseSensitive = true })
-            : new Detector(new DetectorDefinition { Name = "try", Pattern = line });
-        var clock = Stopwatch.StartNew();
-        var hits = corpus.Texts.Sum(t => detector.Regex.Count(t));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalMilliseconds,8:F1} ms {hits,7} hits  {line}"));
-    }
-    return;
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(RulesStageBenchmark).Assembly).Run(args);

@@ -6,7 +6,7 @@ namespace ReviewService.Policies;
 /// <summary>A loaded, validated policy: its definition, compiled detectors and rules, and the content hash that versions it.</summary>
 public sealed class Policy
 {
-    internal Policy(PolicyDefinition definition, string version, IReadOnlyDictionary<string, Detector> detectors, IReadOnlyList<CompiledRule> rules,
+    internal Policy(PolicyDefinition definition, string version, DetectorSet detectors, IReadOnlyList<CompiledRule> rules,
         RetrievalProfile? profile)
     {
         Profile = profile;
@@ -26,7 +26,7 @@ public sealed class Policy
     public string Version { get; }
     public PolicyDefinition Definition { get; }
     public IReadOnlyDictionary<string, CheckDefinition> Checks { get; }
-    public IReadOnlyDictionary<string, Detector> Detectors { get; }
+    public DetectorSet Detectors { get; }
     /// <summary>The rules in file order (files by name): the order in which they decide.</summary>
     public IReadOnlyList<CompiledRule> InOrder { get; }
     /// <summary>Rule metadata by rule name.</summary>

@@ -63,5 +63,7 @@ public sealed record DecisionRuleDefinition
 /// <summary><c>rules/&lt;policy&gt;/detectors.json</c>.</summary>
 public sealed record DetectorFile
 {
+    /// <summary>Named word lists, defined once and referenced from patterns as <c>{{name}}</c>: phrases, matched ignoring white space runs.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Lists { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public required IReadOnlyList<DetectorDefinition> Detectors { get; init; }
 }

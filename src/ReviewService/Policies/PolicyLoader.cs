@@ -115,7 +115,7 @@ public static partial class PolicyLoader
         {
             errors.Add($"{folder}/{RetrievalProfile.FileName}: check '{unknown}' is not a check of the policy.");
         }
-        return errors.Count > 0 ? throw new PolicyLoadException(errors) : new Policy(definition, Version(directory), detectors, rules, profile);
+        return errors.Count > 0 ? throw new PolicyLoadException(errors) : new Policy(definition, Version(directory), new DetectorSet(detectors.Values), rules, profile);
     }
 
     /// <summary>The policy version: a content hash of every file in its folder, so any edit yields a new version.</summary>
@@ -160,14 +160,22 @@ public static partial class PolicyLoader
                 errors.Add($"{where}: duplicate detector name.");
                 continue;
             }
-            if ((d.Pattern is null) == (d.Keywords is null or { Count: 0 }))
+            if ((d.Forms is null or { Count: 0 }) == (d.Keywords is null or { Count: 0 }))
             {
-                errors.Add($"{where}: give exactly one of 'pattern' or 'keywords'.");
+                errors.Add($"{where}: give exactly one of 'forms' or 'keywords'.");
                 continue;
+            }
+            if (string.IsNullOrWhiteSpace(d.Description))
+            {
+                errors.Add($"{where}: 'description' is required: say what language it finds, for the people who review the policy.");
+            }
+            foreach (var (form, n) in (d.Forms ?? []).Select((f, n) => (f, n + 1)).Where(x => x.f.Anchors.Count == 0 || x.f.Pattern.Count == 0))
+            {
+                errors.Add($"{where}: form {n}: 'anchors' (the words every match starts with) and 'pattern' are required.");
             }
             try
             {
-                detectors[d.Name] = new Detector(d);
+                detectors[d.Name] = new Detector(d, file.Lists);
             }
             catch (UnsafePatternException e)
             {

@@ -2,26 +2,56 @@ using System.Text.RegularExpressions;
 
 namespace ReviewService.Rules;
 
-/// <summary>A named pattern over the document text, as declared in a policy's detectors file.</summary>
+/// <summary>
+/// A named pattern over the document text, as declared in a policy's detectors file (<c>docs/writing-a-policy.md</c>):
+/// what it finds in words (<see cref="Description"/>), the wordings it finds (<see cref="Forms"/>, each with the words
+/// its matches start with), or a keyword list, and texts it must and must not match (<see cref="Examples"/>).
+/// </summary>
 public sealed record DetectorDefinition
 {
     public required string Name { get; init; }
+    /// <summary>What the detector finds, for the people who review the policy. Required.</summary>
     public string? Description { get; init; }
-    /// <summary>A .NET regular expression. A named group <c>value</c> yields the detector's value.</summary>
-    public string? Pattern { get; init; }
-    /// <summary>Alternatively, a keyword list: matched as whole words, case-insensitive.</summary>
+    /// <summary>The wordings the detector finds, tried in this order where several start at the same place.</summary>
+    public IReadOnlyList<DetectorForm>? Forms { get; init; }
+    /// <summary>Alternatively, a keyword list: matched as whole words, case-insensitive; each keyword's first word is its anchor.</summary>
     public IReadOnlyList<string>? Keywords { get; init; }
     public bool CaseSensitive { get; init; }
+    /// <summary>Texts the detector must find something in, and texts it must find nothing in: the policy's own tests (<c>--test</c>).</summary>
+    public DetectorExamples? Examples { get; init; }
 }
 
+/// <summary>One wording of a detector: the words its matches start with, and its pattern.</summary>
+public sealed record DetectorForm
+{
+    /// <summary>
+    /// What every match of this form starts with, compared ignoring case: a whole word (<c>assign</c>), the start of a
+    /// word (<c>assign*</c>), or a symbol (<c>%</c>). The form is tried only where one of these is in the text: a match
+    /// starting elsewhere is never found, so the anchors must cover every way the pattern can start.
+    /// </summary>
+    public IReadOnlyList<string> Anchors { get; init; } = [];
+    /// <summary>
+    /// A .NET regular expression in lines, joined as they are (a line break is not part of the pattern). <c>{{name}}</c> stands
+    /// for the policy's word list <c>name</c>. A named group <c>value</c> yields the detector's value.
+    /// </summary>
+    public IReadOnlyList<string> Pattern { get; init; } = [];
+}
+
+public sealed record DetectorExamples
+{
+    public IReadOnlyList<string> Matches { get; init; } = [];
+    public IReadOnlyList<string> DoesNotMatch { get; init; } = [];
+}
+
+/// <summary>A form compiled: its anchors, and its pattern anchored where an attempt starts (<c>\G</c>).</summary>
+public sealed record CompiledForm(IReadOnlyList<string> Anchors, Regex Anchored);
+
 /// <summary>
-/// A detector ready to run: the compiled expression of its definition. A pattern whose top level is an alternation
-/// (<c>a|b|c</c>) runs as one expression per branch, merged in text order exactly as the alternation would match
-/// (leftmost match first; at the same position, the earlier branch). Why: .NET finds the start of a single literal with
-/// a vectorised search, but for an alternation of words it tests every position that could start any of them, which
-/// made such detectors several times slower. For the same reason a branch that starts with a group of words,
-/// <c>\b(?:a|b)rest</c>, runs as <c>\barest|\bbrest</c>: with backtracking the two try the same strings in the same
-/// order, so they match the same text.
+/// A detector ready to run: its forms with the policy's word lists in place, each compiled anchored where the attempt
+/// starts (<c>\G</c>), which the scan tries only where the text holds one of the form's anchors (<see cref="DetectorSet"/>);
+/// and all of them as one alternation (<see cref="Regex"/>), what a search of the whole text finds. An anchored attempt
+/// sees the text before it too (look-behinds), so at a given start it matches exactly what the form matches there, and
+/// trying the forms in order at each start, leftmost start first, finds what the alternation finds.
 /// </summary>
 public sealed partial class Detector
 {
@@ -33,130 +63,55 @@ public sealed partial class Detector
     /// <summary>A repeated group may itself repeat something without bound only up to this many times.</summary>
     public const int MaxRepeatsOfUnboundedGroup = 5;
 
-    public Detector(DetectorDefinition definition)
+    /// <summary>Compiles <paramref name="definition"/>; <paramref name="lists"/> are the policy's word lists.</summary>
+    public Detector(DetectorDefinition definition, IReadOnlyDictionary<string, IReadOnlyList<string>>? lists = null)
     {
         Definition = definition;
-        var pattern = definition.Pattern
-            ?? @"\b(?:" + string.Join('|', definition.Keywords!.Select(k => Regex.Escape(k.Trim()).Replace(@"\ ", @"\s+"))) + @")\b";
+        var forms = definition.Keywords is { } keywords
+            ? [(Anchors: (IReadOnlyList<string>)[.. keywords.Select(w => w.Trim().Split(' ', 2)[0]).Distinct(StringComparer.OrdinalIgnoreCase)],
+                Pattern: @"\b" + Alternation(keywords) + @"\b")]
+            : (definition.Forms ?? []).Select(f => (f.Anchors, Pattern: WithLists(string.Concat(f.Pattern), lists ?? new Dictionary<string, IReadOnlyList<string>>()))).ToList();
+        if (forms.Count == 0 || forms.Any(f => f.Anchors.Count == 0 || f.Anchors.Any(string.IsNullOrWhiteSpace) || f.Pattern.Length == 0))
+        {
+            throw new ArgumentException("every form needs its 'anchors' (the words or phrases every match starts with) and a 'pattern'.");
+        }
         var options = RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
         if (!definition.CaseSensitive)
         {
             options |= RegexOptions.IgnoreCase;
         }
-        // The whole pattern is compiled first, so a syntax error reports the pattern as written.
-        Regex = new Regex(pattern, options, MatchTimeout);
-        if (NestedRepetition(pattern) is { } nested)
+        // The whole alternation is compiled first, so a syntax error reports the pattern as written.
+        Pattern = string.Join('|', forms.Select(f => f.Pattern));
+        Regex = new Regex(Pattern, options, MatchTimeout);
+        if (NestedRepetition(Pattern) is { } nested)
         {
             throw new UnsafePatternException(nested);
         }
         HasValue = Regex.GetGroupNames().Contains("value");
-        var branches = TopLevelBranches(pattern).SelectMany(LeadingGroupDistributed).ToList();
-        Branches = branches.Count > 1 ? [.. branches.Select(b => new Regex(b, options, MatchTimeout))] : [Regex];
-        var prefixes = branches.Select(BranchPrefix.Of).ToList();
-        MatchesAreNeverEmpty = prefixes.All(p => p is not null);
-        Prefixes = [.. prefixes.Select(p => p is not null && WordStarts.CanFind(p) ? p : null)];
-        Anchored = [.. branches.Zip(Prefixes, (b, p) => p is null ? null : new Regex(@"\G(?:" + b + ")", options, MatchTimeout))];
+        Forms = [.. forms.Select(f => new CompiledForm(f.Anchors, new Regex(@"\G(?:" + f.Pattern + ")", options, MatchTimeout)))];
     }
+
+    /// <summary><c>(?:a|b\s+c)</c> for the phrases a, "b c": each escaped, its spaces any run of white space.</summary>
+    public static string Alternation(IEnumerable<string> phrases) =>
+        "(?:" + string.Join('|', phrases.Select(k => Regex.Escape(k.Trim()).Replace(@"\ ", @"\s+"))) + ")";
+
+    static string WithLists(string pattern, IReadOnlyDictionary<string, IReadOnlyList<string>> lists) =>
+        ListReference().Replace(pattern, m => lists.TryGetValue(m.Groups["name"].Value, out var list)
+            ? Alternation(list)
+            : throw new ArgumentException($"unknown word list '{m.Groups["name"].Value}' (lists: {string.Join(", ", lists.Keys)})."));
+
+    [GeneratedRegex(@"\{\{(?<name>[A-Za-z0-9_-]+)\}\}")]
+    private static partial Regex ListReference();
 
     public DetectorDefinition Definition { get; }
     public string Name => Definition.Name;
-    /// <summary>The pattern as one expression.</summary>
+    /// <summary>The forms' patterns, word lists in place, as one alternation.</summary>
+    public string Pattern { get; }
+    /// <summary>The alternation searched from anywhere: what the scan must find, and what the differential tests compare it with.</summary>
     public Regex Regex { get; }
-    /// <summary>What the scan runs: the top-level branches of the pattern, or the pattern itself.</summary>
-    public IReadOnlyList<Regex> Branches { get; }
-    /// <summary>For each branch, the words its matches start with, or null when the pattern does not say.</summary>
-    public IReadOnlyList<BranchPrefix?> Prefixes { get; }
-    /// <summary>For each branch with a prefix, the branch anchored where the match attempt starts (<c>\G</c>).</summary>
-    public IReadOnlyList<Regex?> Anchored { get; }
+    /// <summary>The forms, in order: what the scan tries at each of their anchors.</summary>
+    public IReadOnlyList<CompiledForm> Forms { get; }
     public bool HasValue { get; }
-    /// <summary>True when every branch starts with a word (<see cref="BranchPrefix"/>), so no match is empty.</summary>
-    public bool MatchesAreNeverEmpty { get; }
-
-    /// <summary>
-    /// Splits a pattern at the <c>|</c> characters outside any group or character class. Returns the pattern alone
-    /// when it has none, or when an inline option (<c>(?i)</c>) or a backreference could tie the branches together.
-    /// </summary>
-    public static IReadOnlyList<string> TopLevelBranches(string pattern)
-    {
-        if (InlineOptionOrBackreference().IsMatch(pattern))
-        {
-            return [pattern];
-        }
-        var branches = new List<string>();
-        var start = 0;
-        foreach (var (i, _, _) in Structure(pattern, 0).Where(t => t.Token == '|' && t.Depth == 0))
-        {
-            branches.Add(pattern[start..i]);
-            start = i + 1;
-        }
-        branches.Add(pattern[start..]);
-        return branches;
-    }
-
-    /// <summary>
-    /// <c>\b(?:a|b)rest</c> → <c>\barest</c>, <c>\bbrest</c>: a branch that starts with a non-capturing group of
-    /// alternatives (not repeated) becomes one branch per alternative. Anything else is returned as it is.
-    /// </summary>
-    public static IReadOnlyList<string> LeadingGroupDistributed(string branch)
-    {
-        var prefix = branch.StartsWith(@"\b(?:", StringComparison.Ordinal) ? @"\b" : branch.StartsWith("(?:", StringComparison.Ordinal) ? "" : null;
-        if (prefix is null || InlineOptionOrBackreference().IsMatch(branch))
-        {
-            return [branch];
-        }
-        var open = prefix.Length;
-        var close = ClosingParenthesis(branch, open);
-        if (close < 0 || (close + 1 < branch.Length && branch[close + 1] is '*' or '+' or '?' or '{'))
-        {
-            return [branch];
-        }
-        var alternatives = TopLevelBranches(branch[(open + 3)..close]);
-        var rest = branch[(close + 1)..];
-        return alternatives.Count > 1 ? [.. alternatives.Select(a => prefix + a + rest)] : [branch];
-    }
-
-    internal static int ClosingParenthesis(string pattern, int open) =>
-        Structure(pattern, open).Where(t => t.Token == ')' && t.Depth == 0).Select(t => t.Index).DefaultIfEmpty(-1).First();
-
-    /// <summary>
-    /// The grouping characters of a pattern from <paramref name="from"/> on, outside escapes and character classes:
-    /// each '(', ')' and '|' with the group depth after it.
-    /// </summary>
-    static IEnumerable<(int Index, char Token, int Depth)> Structure(string pattern, int from)
-    {
-        var depth = 0;
-        var inClass = false;
-        for (var i = from; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '\\')
-            {
-                i++;
-            }
-            else if (inClass)
-            {
-                inClass = c != ']';
-            }
-            else if (c == '[')
-            {
-                inClass = true;
-                // A ']' right after '[' or '[^' is a literal member of the class.
-                if (i + 1 < pattern.Length && pattern[i + 1] == '^')
-                {
-                    i++;
-                }
-                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
-                {
-                    i++;
-                }
-            }
-            else if (c is '(' or ')' or '|')
-            {
-                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-                yield return (i, c, depth);
-            }
-        }
-    }
 
     /// <summary>
     /// Why the pattern could backtrack exponentially, or null: a group that holds an unbounded repetition (<c>*</c>,
@@ -261,12 +216,6 @@ public sealed partial class Detector
 
     [GeneratedRegex(@"\{(?<min>\d+)(?<comma>,(?<max>\d*))?\}")]
     private static partial Regex BracesQuantifier();
-
-    internal static bool HasInlineOptionOrBackreference(string pattern) => InlineOptionOrBackreference().IsMatch(pattern);
-
-    // "(?i)" or "(?-i)" not followed by ':' changes the options of everything after it; \1 or \k<name> refers back.
-    [GeneratedRegex(@"\(\?[imnsx-]+\)|\\[1-9]|\\k<")]
-    private static partial Regex InlineOptionOrBackreference();
 }
 
 /// <summary>A detector pattern that compiles but could backtrack exponentially (<see cref="Detector.NestedRepetition"/>).</summary>

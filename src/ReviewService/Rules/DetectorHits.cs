@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace ReviewService.Rules;
 
 /// <summary>One detector's matches in a document.</summary>
@@ -8,46 +10,32 @@ public sealed record DetectorMatches(IReadOnlyList<Evidence> Spans, IReadOnlyLis
 /// <c>doc.Has("x")</c>, <c>doc.Count("x")</c>, <c>doc.Near("x", "y", 300)</c>.
 /// Detectors run lazily, the first time a rule asks for them, and only as far as the question needs:
 /// <c>Has</c> stops at the first match, <see cref="Spans"/> where its caller stops; <c>Count</c>, <c>Near</c> and
-/// <see cref="Matches"/> scan the whole text (once). The first detector to run indexes where the text's words start
-/// (<see cref="WordStarts"/>); every branch with leading words is then tried only there.
+/// <see cref="Matches"/> scan the whole text (once). The first detector to run finds where every anchor occurs
+/// (<see cref="DetectorSet.Find"/>, one pass); each detector then tries each form only where its anchors are, in text
+/// order (forms in order at one place), going on after the end of each match: the matches a search of the whole text
+/// finds, as long as the anchors are right (the differential tests check the shipped policy on every cuad-dev contract).
 /// </summary>
-public sealed class DetectorHits : IDisposable
+public sealed class DetectorHits
 {
     /// <summary>Counts saturate here: no rule needs more, and a hostile document cannot make the list unbounded.</summary>
     public const int MaxMatches = 500;
 
-    /// <summary>
-    /// How many match attempts <see cref="Examples"/> spends on a detector's branches beyond the first that matches: a
-    /// reader's passages are a sample, not a proof that there are no more (on cuad-dev, 39 of 8,636 candidate passages
-    /// were not found within it).
-    /// </summary>
-    public const int ExampleAttempts = 1000;
-
     readonly string _text;
-    readonly IReadOnlyDictionary<string, Detector> _detectors;
+    readonly DetectorSet _detectors;
     readonly Dictionary<string, Scan> _scans = new(StringComparer.Ordinal);
-    readonly Lazy<WordStarts?> _words;
+    readonly Lazy<List<int>[]?> _anchors;
     readonly ScanBudget _budget;
 
     /// <summary>The detectors over <paramref name="text"/>, which together may spend <paramref name="budget"/> on it (<see cref="ScanBudget.For"/> its length when null).</summary>
-    public DetectorHits(string text, IReadOnlyDictionary<string, Detector> detectors, ScanBudget? budget = null)
+    public DetectorHits(string text, DetectorSet detectors, ScanBudget? budget = null)
     {
         _text = text;
         _detectors = detectors;
         _budget = budget ?? ScanBudget.For(text.Length);
-        _words = new(() => WordStarts.Of(text), LazyThreadSafetyMode.None);
+        _anchors = new(() => detectors.Find(text), LazyThreadSafetyMode.None);
     }
 
-    /// <summary>Gives the word index's memory back (<see cref="WordStarts.Dispose"/>): no detector may be asked anything after.</summary>
-    public void Dispose()
-    {
-        if (_words.IsValueCreated)
-        {
-            _words.Value?.Dispose();
-        }
-    }
-
-    public bool Has(string detector) => Get(detector).HasAny();
+    public bool Has(string detector) => Get(detector).Any();
 
     public int Count(string detector) => Matches(detector).Spans.Count;
 
@@ -74,11 +62,17 @@ public sealed class DetectorHits : IDisposable
     public IEnumerable<Evidence> Spans(string detector) => Get(detector).Enumerate();
 
     /// <summary>
+    /// How many match attempts <see cref="Examples"/> spends on a detector's forms: a reader's passages are a sample, not a
+    /// proof that there are no more.
+    /// </summary>
+    public const int ExampleAttempts = 1000;
+
+    /// <summary>
     /// Matches of the detector to show a reader, scanning little beyond what the rules scanned: when its matches in text
-    /// order are being read already (<see cref="Count"/>, <see cref="Spans"/>), those; otherwise its branches' matches, branch by
-    /// branch in pattern order, each branch's in text order (<see cref="DetectorCursor.BranchMatches"/>).
-    /// Why not always the first matches in the text: proving that no branch matches before a given one means trying every
-    /// branch up to there, which cost about a third of the rules stage, for passages no better at showing what the detector found.
+    /// order are being read already (<see cref="Count"/>, <see cref="Spans"/>), those; otherwise the matches of its forms,
+    /// form by form in declared order, each form's in text order, within <see cref="ExampleAttempts"/>. Why not always the
+    /// first matches in the text: proving that no form matches before a given one means trying every form up to there,
+    /// which cost a third of the rules stage, for passages no better at showing what the detector found.
     /// </summary>
     public IEnumerable<(int Start, int End)> Examples(string detector) => Get(detector).Examples();
 
@@ -95,47 +89,27 @@ public sealed class DetectorHits : IDisposable
         {
             throw new ArgumentException($"Unknown detector '{detector}'.", nameof(detector));
         }
-        scan = new Scan(d, _text, _words, _budget);
+        scan = new Scan(d, _text, _anchors.Value, _detectors.AnchorsOf[detector], _budget);
         _scans[detector] = scan;
         return scan;
     }
 
     /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
-    sealed class Scan(Detector detector, string text, Lazy<WordStarts?> words, ScanBudget budget)
+    sealed class Scan(Detector detector, string text, List<int>[]? anchors, IReadOnlyList<int[]> forms, ScanBudget budget)
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
-        readonly DetectorCursor _cursor = new(detector, text, words.Value, budget);
+        // The next place of each form's anchor not tried yet, by place, then form: (form, anchor, index in the anchor's places).
+        PriorityQueue<(int Form, int Anchor, int Index), (int Position, int Form)>? _next;
+        (int Position, int Form) _tried = (-1, -1);
+        int _position;
         bool _done;
-        bool _started;
-        bool _exists;
         DetectorMatches? _complete;
 
         public bool TimedOut { get; private set; }
 
-        public bool HasAny()
+        public bool Any()
         {
-            if (_spans.Count > 0 || _exists)
-            {
-                return true;
-            }
-            if (!_done && !_started && detector.MatchesAreNeverEmpty)
-            {
-                // Existence needs one branch's match, not the leftmost of all: the rest wait for Spans, if it comes.
-                _started = true;
-                try
-                {
-                    _exists = _cursor.Any();
-                    _done = !_exists;
-                    return _exists;
-                }
-                catch (ScanBudgetSpentException)
-                {
-                    TimedOut = true;
-                    _done = true;
-                    return false;
-                }
-            }
             while (_spans.Count == 0 && Advance())
             {
             }
@@ -152,31 +126,36 @@ public sealed class DetectorHits : IDisposable
 
         public IEnumerable<(int Start, int End)> Examples()
         {
-            if (_spans.Count > 0 || !detector.MatchesAreNeverEmpty || (_started && !_exists))
+            if (_spans.Count > 1 || (_done && _spans.Count > 0) || anchors is null)
             {
                 return Enumerate().Select(s => (s.Start, s.End));
             }
-            return HasAny() ? ByBranch() : [];
+            return Any() ? ByForm() : [];
         }
 
-        IEnumerable<(int Start, int End)> ByBranch()
+        IEnumerable<(int Start, int End)> ByForm()
         {
-            using var matches = _cursor.BranchMatches(ExampleAttempts).GetEnumerator();
-            for (var n = 0; n < MaxMatches; n++)
+            var attempts = 0;
+            for (var form = 0; form < forms.Count && attempts < ExampleAttempts; form++)
             {
-                try
+                var places = forms[form].SelectMany(a => anchors![a]).Order().Distinct();
+                var after = 0;
+                foreach (var place in places)
                 {
-                    if (!matches.MoveNext())
+                    if (place < after)
+                    {
+                        continue;
+                    }
+                    if (++attempts > ExampleAttempts)
                     {
                         yield break;
                     }
+                    if (detector.Forms[form].Anchored.Match(text, place) is { Success: true, Length: > 0 } match)
+                    {
+                        after = match.Index + match.Length;
+                        yield return (match.Index, after);
+                    }
                 }
-                catch (ScanBudgetSpentException)
-                {
-                    TimedOut = true;
-                    yield break;
-                }
-                yield return (matches.Current.Index, matches.Current.Index + matches.Current.Length);
             }
         }
 
@@ -200,39 +179,27 @@ public sealed class DetectorHits : IDisposable
             return _complete = new DetectorMatches(_spans, _values, TimedOut);
         }
 
-        /// <summary>Finds the next match; false when the scan is over (end of text, <see cref="MaxMatches"/> or time limit).</summary>
+        /// <summary>Finds the next match; false when the scan is over (end of text, <see cref="MaxMatches"/> or the scan budget).</summary>
         bool Advance()
         {
             if (_done)
             {
                 return false;
             }
-            _started = true;
             try
             {
-                while (true)
+                if (Next() is not { } next)
                 {
-                    var next = _cursor.Next();
-                    if (next is null || _spans.Count >= MaxMatches)
-                    {
-                        _done = true;
-                        return false;
-                    }
-                    if (next.Length == 0)
-                    {
-                        continue;
-                    }
-                    _spans.Add(new Evidence(next.Index, next.Index + next.Length, next.Value, detector.Name));
-                    if (detector.HasValue && next.Groups["value"] is { Success: true } v)
-                    {
-                        _values.Add(v.Value);
-                    }
-                    if (_spans.Count >= MaxMatches)
-                    {
-                        _done = true;
-                    }
-                    return true;
+                    _done = true;
+                    return false;
                 }
+                _spans.Add(new Evidence(next.Index, next.Index + next.Length, next.Value, detector.Name));
+                if (detector.HasValue && next.Groups["value"] is { Success: true } v)
+                {
+                    _values.Add(v.Value);
+                }
+                _done = _spans.Count >= MaxMatches;
+                return true;
             }
             catch (ScanBudgetSpentException)
             {
@@ -240,6 +207,55 @@ public sealed class DetectorHits : IDisposable
                 _done = true;
                 return false;
             }
+        }
+
+        // The next non-empty match at or after the end of the previous one: at the anchors, or searching the rest of the text.
+        Match? Next()
+        {
+            if (anchors is null)
+            {
+                while (_position <= text.Length)
+                {
+                    budget.Charge(text.Length - _position);
+                    var match = detector.Regex.Match(text, _position);
+                    if (!match.Success)
+                    {
+                        return null;
+                    }
+                    _position = match.Index + Math.Max(match.Length, 1);
+                    if (match.Length > 0)
+                    {
+                        return match;
+                    }
+                }
+                return null;
+            }
+            _next ??= new(forms.SelectMany((anchorsOfForm, form) => anchorsOfForm.Where(a => anchors[a].Count > 0)
+                .Select(a => ((form, a, 0), (anchors[a][0], form)))));
+            while (_next.TryDequeue(out var at, out var place))
+            {
+                var places = anchors[at.Anchor];
+                // Places inside the last match are skipped at once; the anchor's next place goes back in the queue.
+                var index = place.Position >= _position ? at.Index + 1 : places.BinarySearch(at.Index, places.Count - at.Index, _position, null);
+                index = index < 0 ? ~index : index;
+                if (index < places.Count)
+                {
+                    _next.Enqueue((at.Form, at.Anchor, index), (places[index], at.Form));
+                }
+                // Two anchors of a form can start at one place ("assign*", "assignment"): it is tried once.
+                if (place.Position < _position || place == _tried)
+                {
+                    continue;
+                }
+                _tried = place;
+                budget.Charge();
+                if (detector.Forms[place.Form].Anchored.Match(text, place.Position) is { Success: true, Length: > 0 } match)
+                {
+                    _position = match.Index + match.Length;
+                    return match;
+                }
+            }
+            return null;
         }
     }
 }

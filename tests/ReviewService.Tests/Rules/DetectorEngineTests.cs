@@ -1,0 +1,262 @@
+using System.Text.RegularExpressions;
+using ReviewService.Policies;
+using ReviewService.Rules;
+
+namespace ReviewService.Tests.Rules;
+
+/// <summary>The scanning engine: declared anchors, one multi-string search, the anchored pattern at each hit.</summary>
+public sealed class DetectorEngineTests
+{
+    static readonly DetectorSet Detectors = new(new[]
+    {
+        new DetectorDefinition { Name = "assign", Description = "d", Keywords = ["assign", "assignment"] },
+        new DetectorDefinition { Name = "consent", Description = "d", Forms = [new() { Anchors = ["prior"], Pattern = [@"prior\s+written\s+consent"] }] },
+        new DetectorDefinition { Name = "law", Description = "d", Forms = [new() { Anchors = ["laws"], Pattern = [@"laws\s+of\s+(?<value>[A-Z][a-z]+)"] }], CaseSensitive = true },
+    }.Select(d => new Detector(d)));
+
+    static Detector Compile(string pattern, string[] anchors, bool caseSensitive = false, string name = "d") =>
+        Compile([(anchors, pattern)], caseSensitive, name);
+
+    static Detector Compile(IEnumerable<(string[] Anchors, string Pattern)> forms, bool caseSensitive = false, string name = "d") =>
+        new(new DetectorDefinition
+        {
+            Name = name, Description = "d", CaseSensitive = caseSensitive,
+            Forms = [.. forms.Select(f => new DetectorForm { Anchors = f.Anchors, Pattern = [f.Pattern] })],
+        });
+
+    /// <summary>Every non-empty match of the pattern searched from anywhere: what the engine must find.</summary>
+    static List<(int, int, string)> Expected(Detector detector, string text) =>
+        [.. detector.Regex.Matches(text).Where(m => m.Length > 0).Take(DetectorHits.MaxMatches).Select(m => (m.Index, m.Index + m.Length, m.Groups["value"].Value))];
+
+    static List<(int, int, string)> Found(DetectorSet set, string detector, string text)
+    {
+        var matches = new DetectorHits(text, set).Matches(detector);
+        var values = new Queue<string>(matches.Values);
+        var value = set[detector].Regex;
+        // Values come only from matches that captured one; pair them back to their spans for the comparison.
+        return [.. matches.Spans.Select(s => (s.Start, s.End, value.Match(text, s.Start).Groups["value"] is { Success: true } ? values.Dequeue() : ""))];
+    }
+
+    [Fact]
+    public void KeywordsMatchWholeWordsCaseInsensitively()
+    {
+        var hits = new DetectorHits("ASSIGNMENT is covered; reassignments and assignee are not. Assign it.", Detectors);
+
+        Assert.Equal(2, hits.Count("assign"));
+        Assert.True(hits.Has("assign"));
+    }
+
+    [Fact]
+    public void NearMeasuresTheGapBetweenMatches()
+    {
+        var hits = new DetectorHits("You may not assign this Agreement." + new string(' ', 100) + "Without the prior written consent.", Detectors);
+
+        Assert.True(hits.Near("assign", "consent", 150));
+        Assert.False(hits.Near("assign", "consent", 50));
+        Assert.Equal(1, hits.CountWithout("assign", "consent", 50));
+    }
+
+    [Fact]
+    public void ValueGroupsAreCapturedAndSpansAreExact()
+    {
+        const string text = "This is governed by the laws of Delaware.";
+        var matches = new DetectorHits(text, Detectors).Matches("law");
+
+        Assert.Equal(["Delaware"], matches.Values);
+        Assert.Equal("laws of Delaware", text[matches.Spans[0].Start..matches.Spans[0].End]);
+    }
+
+    // Each form is "anchors => pattern", anchors separated by commas.
+    [Theory]
+    [InlineData(new[] { @"not => \bnot\s+exceed", @"up => \bup\s+to", @"exceed* => \bexceed\w*" }, "It may not exceed ten, up to five, exceeding nothing; up to it. not exceed")]
+    [InlineData(new[] { @"ab*,ab => \bab", @"ab* => \babc", @"b* => \bb" }, "abc ab b abcb")]
+    [InlineData(new[] { @"x => \bx(?<=a\s+x)", @"x => \bx", "y => (?<value>y)" }, "a x x y a x")]
+    [InlineData(new[] { @"york,ohio => (?<value>[A-Z]\w+)\s+law", @"laws => laws\s+of\s+(?<value>[A-Z]\w+)" }, "New York law and the laws of Texas; Ohio law")]
+    [InlineData(new[] { @"a*,b* => \b(?:a|ab|b)c\b" }, "abc ac bc abcc ab c")]
+    [InlineData(new[] { @"merge*,acqui* => \b(?:merge[rds]?|acqui\w+)\b(?=[^.]{0,20}\bassign)", "x*,y* => (?:x|y)+z" }, "merger then assign. acquired, assign it. xyz yz merge")]
+    [InlineData(new[] { @"assign* => \bassign(?!ee)\w*(?<!\bnot\s+assign\w*)" }, "assign, not assign, assignee, reassign, ASSIGNMENT; assigns")]
+    [InlineData(new[] { "% => %", @"percent => \bpercent\b" }, "10% or ten percent, 5 %")]
+    public void TheAnchoredScanFindsWhatASearchOfTheWholeTextFinds(string[] forms, string text)
+    {
+        var detector = Compile(forms.Select(f => f.Split(" => ", 2)).Select(f => (f[0].Split(','), f[1])), caseSensitive: true);
+
+        Assert.Equal(Expected(detector, text), Found(new DetectorSet([detector]), "d", text));
+    }
+
+    [Fact]
+    public void AWholeWordAnchorIsNotFoundInsideALongerWordAndAStartAnchorIs()
+    {
+        var whole = Compile(@"\bassign\w*", ["assign"]);
+        var start = Compile(@"\bassign\w*", ["assign*"]);
+        const string text = "assign; assignment";
+
+        Assert.Equal([(0, 6, "")], Found(new DetectorSet([whole]), "d", text));
+        Assert.Equal(Expected(start, text), Found(new DetectorSet([start]), "d", text));
+    }
+
+    [Fact]
+    public void AMatchThatStartsWithoutADeclaredAnchorIsNotFound()
+    {
+        // The anchors are a declared fact: "the" is not one, so "the licensee" is found from "licensee" only.
+        var detector = Compile(@"(?:the\s+)?licensee", ["licensee"]);
+
+        var found = Found(new DetectorSet([detector]), "d", "the licensee");
+
+        Assert.Equal([(4, 12, "")], found);
+        Assert.NotEqual(Expected(detector, "the licensee"), found);
+    }
+
+    [Fact]
+    public void ATextWithAKelvinSignIsSearchedWholeAndMatchesAsTheRegexDoes()
+    {
+        var detector = Compile(@"\bknow-how\b", ["know"]);
+        const string text = "\u212Anow-how and know-how";
+
+        Assert.Null(new DetectorSet([detector]).Find(text));
+        Assert.Equal(2, Found(new DetectorSet([detector]), "d", text).Count);
+        Assert.Equal(Expected(detector, text), Found(new DetectorSet([detector]), "d", text));
+    }
+
+    [Fact]
+    public void OnlyTheDeclaredLookalikesMatchAnAsciiLetterOrDigitCaseInsensitively()
+    {
+        var others = new HashSet<char>();
+        foreach (var ascii in "abcdefghijklmnopqrstuvwxyz0123456789")
+        {
+            var regex = new Regex($"^{ascii}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            for (var c = 128; c <= char.MaxValue; c++)
+            {
+                if (regex.IsMatch(((char)c).ToString()) && !string.Equals(((char)c).ToString(), ascii.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    others.Add((char)c);
+                }
+            }
+        }
+
+        Assert.Equal(DetectorSet.CaseLookalikes.ToHashSet(), others);
+    }
+
+    [Fact]
+    public void EveryAnchorIsFoundInOnePassWhereAWordStartsWithItOrIsIt()
+    {
+        var set = new DetectorSet([Compile([(["assign*"], @"\bassign\w*"), (["assignment"], @"\bassignment")]), Compile(@"\bsign\w*|%", ["sign*", "%"], name: "e")]);
+
+        var found = set.Find("Assignment; sign. reassign; Sign-off 5%")!;
+
+        // "reassign" does not start with the anchor's word, nor "Assignment" with "sign"; "%" is found as it is.
+        var (assign, assignment) = (set.AnchorsOf["d"][0][0], set.AnchorsOf["d"][1][0]);
+        Assert.Equal([0], found[assign]);
+        Assert.Equal([0], found[assignment]);
+        Assert.Equal([12, 28], found[set.AnchorsOf["e"][0][0]]);
+        Assert.Equal([37], found[set.AnchorsOf["e"][0][1]]);
+    }
+
+    [Theory]
+    [InlineData(@"\b(?:\w+\s*)+consent", "without bound")]
+    [InlineData(@"(a+)+b", "without bound")]
+    [InlineData(@"(?:[a-z]*,){2,}", "without bound")]
+    [InlineData(@"\b(?:\w+\s+){0,9}consent", "up to 9 times")]
+    public void PatternsThatCanBacktrackExponentiallyAreRefused(string pattern, string repeat)
+    {
+        var error = Assert.Throws<UnsafePatternException>(() => Compile(pattern, ["consent"]));
+
+        Assert.Contains(repeat, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(@"\b(?:\w+\s+){0,5}consent")]
+    [InlineData(@"\b(?:prior|written)*\s+notice")]
+    [InlineData(@"[(+*]+\(\w+\)+")]
+    [InlineData(@"\bnot(?<=\b(?:shall|will)\s+[^.]{0,150})")]
+    public void BoundedOrSingleRepetitionsAreAccepted(string pattern)
+    {
+        Assert.Null(Detector.NestedRepetition(pattern));
+    }
+
+    [Fact]
+    public void WordListsAreWrittenOnceAndExpandToTheirPhrases()
+    {
+        var lists = new Dictionary<string, IReadOnlyList<string>> { ["months"] = ["one", "twenty four"] };
+        var detector = new Detector(new DetectorDefinition { Name = "d", Description = "d", Forms = [new() { Anchors = ["within"], Pattern = [@"within\s+", "{{months}}", @"\s+months"] }] }, lists);
+
+        Assert.Equal(@"within\s+(?:one|twenty\s+four)\s+months", detector.Pattern);
+        Assert.Contains("unknown word list 'weeks'", Assert.Throws<ArgumentException>(() =>
+            new Detector(new DetectorDefinition { Name = "d", Description = "d", Forms = [new() { Anchors = ["x"], Pattern = ["x{{weeks}}"] }] }, lists)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownDetectorIsAnError()
+    {
+        Assert.Throws<ArgumentException>(() => new DetectorHits("x", Detectors).Has("nope"));
+    }
+
+    [Fact]
+    public void PassageWidensAMatchToItsSentence()
+    {
+        const string text = "First sentence here. Neither party may assign this Agreement without consent. Last one.";
+        var start = text.IndexOf("assign", StringComparison.Ordinal);
+
+        var passage = Passages.Around(text, new Evidence(start, start + 6, "assign"));
+
+        Assert.Equal("Neither party may assign this Agreement without consent.", passage.Text);
+        Assert.Equal(passage.Text, text[passage.Start..passage.End]);
+    }
+}
+
+/// <summary>
+/// The engine against plain .NET regex for every shipped detector: on every cuad-dev contract (beside the repository, as
+/// CI has it) and on randomised texts built from the detectors' own anchors. A missing anchor shows here as a lost match.
+/// </summary>
+public sealed class ShippedDetectorsDifferentialTests
+{
+    static readonly Policy ContractReview = PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!;
+
+    static void AssertSameMatches(string text, string where)
+    {
+        foreach (var detector in ContractReview.Detectors.Values)
+        {
+            var expected = detector.Regex.Matches(text).Where(m => m.Length > 0).Take(DetectorHits.MaxMatches).Select(m => (m.Index, m.Index + m.Length)).ToList();
+            var found = new DetectorHits(text, ContractReview.Detectors).Matches(detector.Name).Spans.Select(s => (s.Start, s.End)).ToList();
+            Assert.True(expected.SequenceEqual(found),
+                $"{where}: detector '{detector.Name}' found {found.Count} matches, the regex {expected.Count}; first difference at " +
+                $"{expected.Except(found).Concat(found.Except(expected)).Order().FirstOrDefault()}");
+        }
+    }
+
+    [Fact]
+    public void EveryShippedDetectorFindsWhatItsRegexFindsOnEveryCuadDevContract()
+    {
+        var files = Directory.GetFiles(Path.Combine(Fixtures.CuadDev, "contracts"), "*.txt").Order(StringComparer.Ordinal).ToList();
+
+        Assert.True(files.Count >= 291, $"cuad-dev has {files.Count} contracts under {Fixtures.CuadDev}");
+        foreach (var file in files)
+        {
+            AssertSameMatches(File.ReadAllText(file), Path.GetFileName(file));
+        }
+    }
+
+    [Fact]
+    public void EveryShippedDetectorFindsWhatItsRegexFindsOnRandomisedTexts()
+    {
+        // Texts of the detectors' own anchors, legal words and punctuation, in random case and spacing, some with a Kelvin sign.
+        var random = new Random(22);
+        var words = ContractReview.Detectors.Values.SelectMany(d => d.Forms).SelectMany(f => f.Anchors).Select(a => a.TrimEnd('*'))
+            .Concat(["not", "no", "the", "party", "shall", "may", "without", "prior", "written", "consent", "of", "laws", "State", "Delaware",
+                "(a)", "1.", "%", "$1,000", "ten (10)", "days", "years", "non-", "re", "-", "\u2019s", ".", ";", ",", "\n\n"]).ToArray();
+        for (var t = 0; t < 200; t++)
+        {
+            var parts = Enumerable.Range(0, random.Next(20, 120)).Select(_ =>
+            {
+                var w = words[random.Next(words.Length)];
+                w = random.Next(4) switch { 0 => w.ToUpperInvariant(), 1 => char.ToUpperInvariant(w[0]) + w[1..], _ => w };
+                return w + (random.Next(5) == 0 ? "" : random.Next(6) == 0 ? "  " : " ");
+            });
+            var text = string.Concat(parts);
+            if (t % 20 == 0)
+            {
+                text = text.Replace('k', '\u212A');
+            }
+            AssertSameMatches(text, $"random text {t}: {text[..Math.Min(80, text.Length)]}");
+        }
+    }
+}
