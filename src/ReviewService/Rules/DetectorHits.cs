@@ -102,18 +102,41 @@ public sealed class DetectorHits
         // The next place of each form's anchor not tried yet, by place, then form: (form, anchor, index in the anchor's places).
         PriorityQueue<(int Form, int Anchor, int Index), (int Position, int Form)>? _next;
         (int Position, int Form) _tried = (-1, -1);
+        bool? _exists;
         int _position;
         bool _done;
         DetectorMatches? _complete;
 
         public bool TimedOut { get; private set; }
 
+        /// <summary>
+        /// Whether the detector matches anywhere: before the scan in text order has started, the forms are tried in turn, each
+        /// at its own anchors, and the first match of any answers (a form matching early costs the others nothing).
+        /// </summary>
         public bool Any()
         {
-            while (_spans.Count == 0 && Advance())
+            if (_exists is { } known)
             {
+                return known;
             }
-            return _spans.Count > 0;
+            if (_spans.Count > 0 || _next is not null || anchors is null)
+            {
+                while (_spans.Count == 0 && Advance())
+                {
+                }
+                return (_exists = _spans.Count > 0).Value;
+            }
+            try
+            {
+                _exists = ByForm(int.MaxValue, charge: true).Any();
+            }
+            catch (ScanBudgetSpentException)
+            {
+                TimedOut = true;
+                _done = true;
+                _exists = false;
+            }
+            return _exists.Value;
         }
 
         public string? FirstValue()
@@ -130,15 +153,17 @@ public sealed class DetectorHits
             {
                 return Enumerate().Select(s => (s.Start, s.End));
             }
-            return Any() ? ByForm() : [];
+            return Any() ? ByForm(ExampleAttempts, charge: false) : [];
         }
 
-        IEnumerable<(int Start, int End)> ByForm()
+        // The matches of each form in declared order, each form's in text order, within the given attempts.
+        IEnumerable<(int Start, int End)> ByForm(int maxAttempts, bool charge)
         {
             var attempts = 0;
-            for (var form = 0; form < forms.Count && attempts < ExampleAttempts; form++)
+            for (var form = 0; form < forms.Count && attempts < maxAttempts; form++)
             {
-                var places = forms[form].SelectMany(a => anchors![a]).Order().Distinct();
+                var anchorsOfForm = forms[form];
+                var places = anchorsOfForm.Length == 1 ? anchors![anchorsOfForm[0]] : anchorsOfForm.SelectMany(a => anchors![a]).Order().Distinct();
                 var after = 0;
                 foreach (var place in places)
                 {
@@ -146,9 +171,13 @@ public sealed class DetectorHits
                     {
                         continue;
                     }
-                    if (++attempts > ExampleAttempts)
+                    if (++attempts > maxAttempts)
                     {
                         yield break;
+                    }
+                    if (charge)
+                    {
+                        budget.Charge();
                     }
                     if (detector.Forms[form].Anchored.Match(text, place) is { Success: true, Length: > 0 } match)
                     {

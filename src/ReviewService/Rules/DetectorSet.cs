@@ -114,7 +114,11 @@ public sealed class DetectorSet
                 }
                 else
                 {
+                    // No anchor starts so: go to the end of the word at once.
+                    var rest = span[i..].IndexOfAnyExcept(WordCharacters);
+                    i = rest < 0 ? span.Length : i + rest;
                     node = -1;
+                    break;
                 }
             }
             // A whole word ends where no letter or digit of any script follows.
@@ -135,11 +139,16 @@ public sealed class DetectorSet
         return found;
     }
 
-    static int Code(char c) => c switch
+    static int Code(char c) => c < 128 ? Codes[c] : 0;
+
+    static readonly byte[] Codes = [.. Enumerable.Range(0, 128).Select(c => (byte)(c switch
     {
         >= 'a' and <= 'z' => c - 'a' + 11,
         >= 'A' and <= 'Z' => c - 'A' + 11,
         >= '0' and <= '9' => c - '0' + 1,
         _ => 0,
-    };
+    }))];
+
+    static readonly System.Buffers.SearchValues<char> WordCharacters =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 }

@@ -123,7 +123,7 @@ public sealed class PolicyLoaderTests : IDisposable
     public void DetectorThatDoesNotCompileIsRefused()
     {
         var copy = CopyOfContractReview();
-        AddDetector(copy, """{ "name": "bad", "pattern": "(unclosed" }""");
+        AddDetector(copy, """{ "name": "bad", "description": "d", "forms": [{ "anchors": ["x"], "pattern": ["(unclosed"] }] }""");
 
         var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
 
@@ -134,7 +134,7 @@ public sealed class PolicyLoaderTests : IDisposable
     public void DetectorThatCouldBacktrackExponentiallyIsRefusedSayingHowToFixIt()
     {
         var copy = CopyOfContractReview();
-        AddDetector(copy, """{ "name": "nested", "pattern": "\\b(?:\\w+\\s*)+consent" }""");
+        AddDetector(copy, """{ "name": "nested", "description": "d", "forms": [{ "anchors": ["x"], "pattern": ["\\b(?:\\w+\\s*)+consent"] }] }""");
 
         var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
 

@@ -148,7 +148,7 @@ public sealed class DetectorEngineTests
         Assert.Equal([0], found[assign]);
         Assert.Equal([0], found[assignment]);
         Assert.Equal([12, 28], found[set.AnchorsOf["e"][0][0]]);
-        Assert.Equal([37], found[set.AnchorsOf["e"][0][1]]);
+        Assert.Equal([38], found[set.AnchorsOf["e"][0][1]]);
     }
 
     [Theory]
