@@ -165,6 +165,10 @@ public static partial class PolicyLoader
                 errors.Add($"{where}: give exactly one of 'pattern' or 'keywords'.");
                 continue;
             }
+            if (string.IsNullOrWhiteSpace(d.Description))
+            {
+                errors.Add($"{where}: 'description' is required: say what language it finds, for the people who review the policy.");
+            }
             try
             {
                 detectors[d.Name] = new Detector(d);

@@ -6,6 +6,7 @@ namespace ReviewService.Rules;
 public sealed record DetectorDefinition
 {
     public required string Name { get; init; }
+    /// <summary>What the detector finds, in words, for the people who review the policy. Required.</summary>
     public string? Description { get; init; }
     /// <summary>A .NET regular expression. A named group <c>value</c> yields the detector's value.</summary>
     public string? Pattern { get; init; }
