@@ -13,6 +13,14 @@ public sealed record DetectorDefinition
     /// <summary>Alternatively, a keyword list: matched as whole words, case-insensitive.</summary>
     public IReadOnlyList<string>? Keywords { get; init; }
     public bool CaseSensitive { get; init; }
+    /// <summary>Texts the detector must find something in, and texts it must find nothing in: the policy's own tests (<c>--test</c>).</summary>
+    public DetectorExamples? Examples { get; init; }
+}
+
+public sealed record DetectorExamples
+{
+    public IReadOnlyList<string> Matches { get; init; } = [];
+    public IReadOnlyList<string> DoesNotMatch { get; init; } = [];
 }
 
 /// <summary>
