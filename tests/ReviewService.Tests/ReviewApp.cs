@@ -173,6 +173,22 @@ public static class Fixtures
     public static string RulesDirectory => System.IO.Path.Combine(AppContext.BaseDirectory, "rules");
     public static string EvalData => System.IO.Path.Combine(AppContext.BaseDirectory, "eval-data");
 
+    /// <summary>cuad-dev: <c>REVIEWS_CUAD_DEV</c>, else <c>shared/datasets/cuad-dev</c> beside the repository (as CI has it).</summary>
+    public static string CuadDev { get; } = Environment.GetEnvironmentVariable("REVIEWS_CUAD_DEV") is { Length: > 0 } set ? set : FindCuadDev();
+
+    static string FindCuadDev()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "datasets", "cuad-dev");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException("cuad-dev not found: put shared/datasets/cuad-dev beside the repository or set REVIEWS_CUAD_DEV.");
+    }
+
     /// <summary>Collapses white space so text from different formats can be compared.</summary>
     public static string Squash(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
