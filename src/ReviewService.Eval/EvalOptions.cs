@@ -11,6 +11,8 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
     public int WholeDocumentTokens { get; init; }
     /// <summary>Build the retrieval profile into this policy folder instead of evaluating.</summary>
     public string? ProfileFolder { get; init; }
+    /// <summary>Run the policy's own examples (<see cref="PolicyTest"/>) instead of evaluating: no data set.</summary>
+    public bool Test { get; init; }
 
     public const string Usage = """
         Usage: dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --out <report.json>
@@ -24,12 +26,14 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
           --rules    the policies folder (default: the rules/ copied beside this program)
           --half     even | odd | all (default): the fixed halves of the data set (even line indexes of labels.jsonl = half A)
           --whole-document-tokens N   measure whole-document mode: documents up to N tokens are sent whole
+        Test a policy against its own examples (each detector's matches/doesNotMatch, each check's texts and outcomes):
+               dotnet run --project src/ReviewService.Eval -c Release -- --test --policy <name> [--rules <rules dir>]
         Build a policy's retrieval profile (retrieval.json) from labelled clauses:
                dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --half even --out rules/<name>
         """;
 
     /// <summary>Options that take no value.</summary>
-    static readonly string[] Flags = ["--judge"];
+    static readonly string[] Flags = ["--judge", "--test"];
 
     public static EvalOptions? Parse(string[] args)
     {
@@ -54,6 +58,11 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
             }
             limit = count;
         }
+        var rules = values.GetValueOrDefault("rules") ?? Path.Combine(AppContext.BaseDirectory, "rules");
+        if (flags.Contains("--test"))
+        {
+            return args.Length % 2 == 0 && values.TryGetValue("policy", out var tested) ? new EvalOptions(tested, "", "", null, rules) { Test = true } : null;
+        }
         if (args.Length % 2 != 0 || !values.TryGetValue("policy", out var policy) || !values.TryGetValue("data", out var data)
             || !values.TryGetValue("out", out var output))
         {
@@ -61,7 +70,7 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
         }
         var whole = values.TryGetValue("whole-document-tokens", out var w) && int.TryParse(w, out var n) ? n : 0;
         return new EvalOptions(policy, data, output, values.GetValueOrDefault("compare"),
-            values.GetValueOrDefault("rules") ?? Path.Combine(AppContext.BaseDirectory, "rules"), flags.Contains("--judge"), limit)
+            rules, flags.Contains("--judge"), limit)
         {
             Half = values.GetValueOrDefault("half") ?? "all",
             WholeDocumentTokens = whole,

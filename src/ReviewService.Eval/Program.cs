@@ -36,6 +36,10 @@ public static class EvalProgram
             Console.Error.WriteLine($"Policy '{options.Policy}' not found under {options.RulesDirectory}.");
             return 2;
         }
+        if (options.Test)
+        {
+            return await PolicyTest.RunAsync(policy);
+        }
         // Before the data set is read: a missing or invalid model configuration stops the command at once.
         var (judge, problem) = options.Judge ? await JudgeHost.BuildAsync(llmSettings) : (null, null);
         if (problem is not null)

@@ -28,7 +28,12 @@ public sealed record CheckDefinition
     public string? ValueDetector { get; init; }
     /// <summary>How the value is normalised: <c>jurisdiction</c>, <c>duration</c> or none.</summary>
     public string? ValueKind { get; init; }
+    /// <summary>Short texts and the outcome the rules must reach on each: the check's own tests (<c>--test</c>).</summary>
+    public IReadOnlyList<CheckExample> Examples { get; init; } = [];
 }
+
+/// <summary>A text and the outcome the rules must reach for the check on it.</summary>
+public sealed record CheckExample(string Text, Outcome Outcome);
 
 /// <summary>How much a check matters: the reviewers' queue puts the most severe checks first.</summary>
 public static class Severity

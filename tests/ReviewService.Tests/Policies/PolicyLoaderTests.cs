@@ -49,6 +49,22 @@ public sealed class PolicyLoaderTests : IDisposable
     }
 
     [Fact]
+    public void EveryShippedDetectorIsDescribedAndADetectorWithoutADescriptionIsRefusedByName()
+    {
+        Assert.All(PolicyLoader.LoadAll(Fixtures.RulesDirectory).All.SelectMany(p => p.Detectors.Values),
+            d => Assert.False(string.IsNullOrWhiteSpace(d.Definition.Description), d.Name));
+        var copy = CopyOfContractReview();
+        var file = Path.Combine(copy, "detectors.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        json["detectors"]!.AsArray().First(d => (string?)d!["name"] == "laws_of")!.AsObject().Remove("description");
+        File.WriteAllText(file, json.ToJsonString());
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("detectors.json", StringComparison.Ordinal) && e.Contains("'laws_of'", StringComparison.Ordinal) && e.Contains("'description' is required", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ExpressionThatDoesNotCompileIsRefusedNamingTheRule()
     {
         var copy = CopyOfContractReview();
