@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace ReviewService.Rules;
 
 /// <summary>One detector's matches in a document.</summary>
@@ -23,7 +21,7 @@ public sealed class DetectorHits
     readonly string _text;
     readonly DetectorSet _detectors;
     readonly Dictionary<string, Scan> _scans = new(StringComparer.Ordinal);
-    readonly Lazy<List<int>[]?> _anchors;
+    readonly Lazy<DetectorSet.Anchors?> _anchors;
     readonly ScanBudget _budget;
 
     /// <summary>The detectors over <paramref name="text"/>, which together may spend <paramref name="budget"/> on it (<see cref="ScanBudget.For"/> its length when null).</summary>
@@ -95,19 +93,50 @@ public sealed class DetectorHits
     }
 
     /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
-    sealed class Scan(Detector detector, string text, List<int>[]? anchors, IReadOnlyList<int[]> forms, ScanBudget budget)
+    sealed class Scan(Detector detector, string text, DetectorSet.Anchors? anchors, IReadOnlyList<int[]> forms, ScanBudget budget)
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
-        // The next place of each form's anchor not tried yet, by place, then form: (form, anchor, index in the anchor's places).
-        PriorityQueue<(int Form, int Anchor, int Index), (int Position, int Form)>? _next;
-        (int Position, int Form) _tried = (-1, -1);
+        readonly int[]?[] _places = new int[forms.Count][];
+        // The scan in text order: each form's next place not tried yet, by place, then form.
+        PriorityQueue<(int Form, int Index), (int Position, int Form)>? _next;
         bool? _exists;
         int _position;
         bool _done;
         DetectorMatches? _complete;
 
         public bool TimedOut { get; private set; }
+
+        // Where a form is tried: the places of its anchors, ascending, each once ("assign*" and "assignment" start at one place).
+        int[] Places(int form)
+        {
+            if (_places[form] is { } known)
+            {
+                return known;
+            }
+            var anchorsOfForm = forms[form];
+            if (anchorsOfForm.Length == 1)
+            {
+                return _places[form] = anchors![anchorsOfForm[0]];
+            }
+            var all = new List<int>();
+            foreach (var anchor in anchorsOfForm)
+            {
+                all.AddRange(anchors![anchor]);
+            }
+            all.Sort();
+            return _places[form] = [.. all.Distinct()];
+        }
+
+        // The length of the form's match at the place, 0 when there is none (an empty match counts as none).
+        int MatchAt(int form, int place)
+        {
+            foreach (var match in detector.Forms[form].Anchored.EnumerateMatches(text, place))
+            {
+                return match.Length;
+            }
+            return 0;
+        }
 
         /// <summary>
         /// Whether the detector matches anywhere: before the scan in text order has started, the forms are tried in turn, each
@@ -128,7 +157,18 @@ public sealed class DetectorHits
             }
             try
             {
-                _exists = ByForm(int.MaxValue, charge: true).Any();
+                for (var form = 0; form < forms.Count; form++)
+                {
+                    foreach (var place in Places(form))
+                    {
+                        budget.Charge();
+                        if (MatchAt(form, place) > 0)
+                        {
+                            return (_exists = true).Value;
+                        }
+                    }
+                }
+                _exists = false;
             }
             catch (ScanBudgetSpentException)
             {
@@ -153,36 +193,30 @@ public sealed class DetectorHits
             {
                 return Enumerate().Select(s => (s.Start, s.End));
             }
-            return Any() ? ByForm(ExampleAttempts, charge: false) : [];
+            return Any() ? ByForm() : [];
         }
 
-        // The matches of each form in declared order, each form's in text order, within the given attempts.
-        IEnumerable<(int Start, int End)> ByForm(int maxAttempts, bool charge)
+        // The matches of each form in declared order, each form's in text order, within ExampleAttempts (not charged to the budget).
+        IEnumerable<(int Start, int End)> ByForm()
         {
             var attempts = 0;
-            for (var form = 0; form < forms.Count && attempts < maxAttempts; form++)
+            for (var form = 0; form < forms.Count; form++)
             {
-                var anchorsOfForm = forms[form];
-                var places = anchorsOfForm.Length == 1 ? anchors![anchorsOfForm[0]] : anchorsOfForm.SelectMany(a => anchors![a]).Order().Distinct();
                 var after = 0;
-                foreach (var place in places)
+                foreach (var place in Places(form))
                 {
                     if (place < after)
                     {
                         continue;
                     }
-                    if (++attempts > maxAttempts)
+                    if (++attempts > ExampleAttempts)
                     {
                         yield break;
                     }
-                    if (charge)
+                    if (MatchAt(form, place) is var length and > 0)
                     {
-                        budget.Charge();
-                    }
-                    if (detector.Forms[form].Anchored.Match(text, place) is { Success: true, Length: > 0 } match)
-                    {
-                        after = match.Index + match.Length;
-                        yield return (match.Index, after);
+                        after = place + length;
+                        yield return (place, after);
                     }
                 }
             }
@@ -217,13 +251,14 @@ public sealed class DetectorHits
             }
             try
             {
-                if (Next() is not { } next)
+                if (Next() is not var (start, length, form))
                 {
                     _done = true;
                     return false;
                 }
-                _spans.Add(new Evidence(next.Index, next.Index + next.Length, next.Value, detector.Name));
-                if (detector.HasValue && next.Groups["value"] is { Success: true } v)
+                _spans.Add(new Evidence(start, start + length, text.Substring(start, length), detector.Name));
+                var regex = form < 0 ? detector.Regex : detector.Forms[form].Anchored;
+                if (detector.HasValue && regex.Match(text, start) is { Success: true } match && match.Groups["value"] is { Success: true } v)
                 {
                     _values.Add(v.Value);
                 }
@@ -238,8 +273,9 @@ public sealed class DetectorHits
             }
         }
 
-        // The next non-empty match at or after the end of the previous one: at the anchors, or searching the rest of the text.
-        Match? Next()
+        // The next non-empty match at or after the end of the previous one (its form; -1 for a search of the whole text):
+        // at the forms' places, or searching the rest of the text.
+        (int Start, int Length, int Form)? Next()
         {
             if (anchors is null)
             {
@@ -254,34 +290,31 @@ public sealed class DetectorHits
                     _position = match.Index + Math.Max(match.Length, 1);
                     if (match.Length > 0)
                     {
-                        return match;
+                        return (match.Index, match.Length, -1);
                     }
                 }
                 return null;
             }
-            _next ??= new(forms.SelectMany((anchorsOfForm, form) => anchorsOfForm.Where(a => anchors[a].Count > 0)
-                .Select(a => ((form, a, 0), (anchors[a][0], form)))));
+            _next ??= new(Enumerable.Range(0, forms.Count).Where(f => Places(f).Length > 0).Select(f => ((f, 0), (Places(f)[0], f))));
             while (_next.TryDequeue(out var at, out var place))
             {
-                var places = anchors[at.Anchor];
-                // Places inside the last match are skipped at once; the anchor's next place goes back in the queue.
-                var index = place.Position >= _position ? at.Index + 1 : places.BinarySearch(at.Index, places.Count - at.Index, _position, null);
+                var places = Places(at.Form);
+                // Places inside the last match are skipped at once; the form's next place goes back in the queue.
+                var index = place.Position >= _position ? at.Index + 1 : Array.BinarySearch(places, at.Index, places.Length - at.Index, _position);
                 index = index < 0 ? ~index : index;
-                if (index < places.Count)
+                if (index < places.Length)
                 {
-                    _next.Enqueue((at.Form, at.Anchor, index), (places[index], at.Form));
+                    _next.Enqueue((at.Form, index), (places[index], at.Form));
                 }
-                // Two anchors of a form can start at one place ("assign*", "assignment"): it is tried once.
-                if (place.Position < _position || place == _tried)
+                if (place.Position < _position)
                 {
                     continue;
                 }
-                _tried = place;
                 budget.Charge();
-                if (detector.Forms[place.Form].Anchored.Match(text, place.Position) is { Success: true, Length: > 0 } match)
+                if (MatchAt(at.Form, place.Position) is var length and > 0)
                 {
-                    _position = match.Index + match.Length;
-                    return match;
+                    _position = place.Position + length;
+                    return (place.Position, length, at.Form);
                 }
             }
             return null;
