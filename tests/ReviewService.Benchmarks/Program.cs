@@ -10,12 +10,18 @@ if (args.Contains("--loop"))
     for (var i = 0; i < 10; i++)
     {
         var c = Stopwatch.StartNew();
+        var bytes = GC.GetTotalAllocatedBytes(true);
+        var (g0, g1, g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         foreach (var text in corpus.Texts)
         {
             await RulesEvaluator.EvaluateAsync(corpus.Policy, text);
         }
-        Console.WriteLine($"pass {c.Elapsed.TotalMilliseconds:F0} ms");
+
+        Console.WriteLine($"pass {c.Elapsed.TotalMilliseconds:F0} ms, {(GC.GetTotalAllocatedBytes(true) - bytes) / 1e6:F0} MB, gc {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}");
     }
+
+
+
     return;
 }
 // `-- --detectors`: a quick profile, the time each detector takes over the corpus (slowest first).
@@ -44,7 +50,6 @@ if (args.Contains("--detectors"))
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms,9:F1} ms {corpus.Bytes / 1e3 / ms,6:F0} MB/s {first,9:F1} ms  {name}"));
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {rows.Sum(r => r.Ms):F1} ms (first match only: {rows.Sum(r => r.FirstMs):F1} ms) for {corpus.Bytes / 1e6:F1} MB"));
-    for (var r = 0; r < 5; r++) { var fc = Stopwatch.StartNew(); foreach (var text in corpus.Texts) corpus.Policy.Detectors.Find(text); Console.WriteLine($"Find {fc.Elapsed.TotalMilliseconds:F0} ms"); }
     var whole = Stopwatch.StartNew();
     for (var i = 0; i < 3; i++)
     {

@@ -26,7 +26,8 @@ public sealed record DetectorForm
 {
     /// <summary>
     /// What every match of this form starts with, compared ignoring case: a whole word (<c>assign</c>), the start of a
-    /// word (<c>assign*</c>), or a symbol (<c>%</c>). The form is tried only where one of these is in the text: a match
+    /// word (<c>assign*</c>), words with white space between them (<c>in no event</c>, <c>upon expir*</c>), or a symbol
+    /// (<c>%</c>). The form is tried only where one of these is in the text: a match
     /// starting elsewhere is never found, so the anchors must cover every way the pattern can start.
     /// </summary>
     public IReadOnlyList<string> Anchors { get; init; } = [];
@@ -35,6 +36,26 @@ public sealed record DetectorForm
     /// for the policy's word list <c>name</c>. A named group <c>value</c> yields the detector's value.
     /// </summary>
     public IReadOnlyList<string> Pattern { get; init; } = [];
+    /// <summary>
+    /// Words a match of this form must come after, in the same sentence: one of <see cref="DetectorContext.AnyOf"/> (written
+    /// as anchors are) ends at most <see cref="DetectorContext.Within"/> characters before the match starts, with no full
+    /// stop between.
+    /// </summary>
+    public DetectorContext? After { get; init; }
+}
+
+/// <summary>Words near a match, what a look-behind would otherwise restate (<see cref="DetectorForm.After"/>).</summary>
+public sealed record DetectorContext
+{
+    public IReadOnlyList<string> AnyOf { get; init; } = [];
+    public int Within { get; init; }
+
+    /// <summary>The look-behind this context stands for: what a search of the whole text checks (ignoring case, as anchors are compared).</summary>
+    public string LookBehind => $@"(?<=(?i:\b(?:{string.Join('|', AnyOf.Select(AsPattern))})\b)[^.]{{0,{Within}}})";
+
+    // An anchor as a pattern: its words, white space between them, a final '*' any further word characters.
+    static string AsPattern(string anchor) =>
+        string.Join(@"\s+", anchor.TrimEnd('*').Split(' ').Select(Regex.Escape)) + (anchor.EndsWith('*') ? @"\w*" : "");
 }
 
 public sealed record DetectorExamples
@@ -43,8 +64,8 @@ public sealed record DetectorExamples
     public IReadOnlyList<string> DoesNotMatch { get; init; } = [];
 }
 
-/// <summary>A form compiled: its anchors, and its pattern anchored where an attempt starts (<c>\G</c>).</summary>
-public sealed record CompiledForm(IReadOnlyList<string> Anchors, Regex Anchored);
+/// <summary>A form compiled: its anchors and context, and its pattern anchored where an attempt starts (<c>\G</c>), without the context.</summary>
+public sealed record CompiledForm(IReadOnlyList<string> Anchors, DetectorContext? After, Regex Anchored);
 
 /// <summary>
 /// A detector ready to run: its forms with the policy's word lists in place, each compiled anchored where the attempt
@@ -68,12 +89,16 @@ public sealed partial class Detector
     {
         Definition = definition;
         var forms = definition.Keywords is { } keywords
-            ? [(Anchors: (IReadOnlyList<string>)[.. keywords.Select(w => w.Trim().Split(' ', 2)[0]).Distinct(StringComparer.OrdinalIgnoreCase)],
-                Pattern: @"\b" + Alternation(keywords) + @"\b")]
-            : (definition.Forms ?? []).Select(f => (f.Anchors, Pattern: WithLists(string.Concat(f.Pattern), lists ?? new Dictionary<string, IReadOnlyList<string>>()))).ToList();
+            ? [(Anchors: (IReadOnlyList<string>)[.. keywords.Select(KeywordAnchor).Distinct(StringComparer.OrdinalIgnoreCase)],
+                After: (DetectorContext?)null, Pattern: @"\b" + Alternation(keywords) + @"\b")]
+            : (definition.Forms ?? []).Select(f => (f.Anchors, f.After, Pattern: WithLists(string.Concat(f.Pattern), lists ?? new Dictionary<string, IReadOnlyList<string>>()))).ToList();
         if (forms.Count == 0 || forms.Any(f => f.Anchors.Count == 0 || f.Anchors.Any(string.IsNullOrWhiteSpace) || f.Pattern.Length == 0))
         {
             throw new ArgumentException("every form needs its 'anchors' (the words or phrases every match starts with) and a 'pattern'.");
+        }
+        if (forms.FirstOrDefault(f => f.After is { } a && (a.Within <= 0 || a.AnyOf.Count == 0 || !a.AnyOf.All(DetectorSet.IsWordAnchor))) is { After: { } bad })
+        {
+            throw new ArgumentException($"'after' needs 'anyOf', words as anchors are written (not {string.Join(", ", bad.AnyOf.Where(w => !DetectorSet.IsWordAnchor(w)).Select(w => $"'{w}'"))}), and 'within' above 0 (not {bad.Within}).");
         }
         var options = RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
         if (!definition.CaseSensitive)
@@ -81,15 +106,20 @@ public sealed partial class Detector
             options |= RegexOptions.IgnoreCase;
         }
         // The whole alternation is compiled first, so a syntax error reports the pattern as written.
-        Pattern = string.Join('|', forms.Select(f => f.Pattern));
+        Pattern = string.Join('|', forms.Select(f => f.After?.LookBehind + f.Pattern));
         Regex = new Regex(Pattern, options, MatchTimeout);
         if (NestedRepetition(Pattern) is { } nested)
         {
             throw new UnsafePatternException(nested);
         }
         HasValue = Regex.GetGroupNames().Contains("value");
-        Forms = [.. forms.Select(f => new CompiledForm(f.Anchors, new Regex(@"\G(?:" + f.Pattern + ")", options, MatchTimeout)))];
+        Forms = [.. forms.Select(f => new CompiledForm(f.Anchors, f.After, new Regex(@"\G(?:" + f.Pattern + ")", options, MatchTimeout)))];
     }
+
+    // A keyword is its own anchor when it is words (its first word otherwise, a symbol searched for as it is).
+    static string KeywordAnchor(string keyword) =>
+        string.Join(' ', keyword.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) is var phrase && DetectorSet.IsWordAnchor(phrase)
+            ? phrase : phrase.Split(' ')[0];
 
     /// <summary><c>(?:a|b\s+c)</c> for the phrases a, "b c": each escaped, its spaces any run of white space.</summary>
     public static string Alternation(IEnumerable<string> phrases) =>

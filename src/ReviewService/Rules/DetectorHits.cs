@@ -13,7 +13,7 @@ public sealed record DetectorMatches(IReadOnlyList<Evidence> Spans, IReadOnlyLis
 /// order (forms in order at one place), going on after the end of each match: the matches a search of the whole text
 /// finds, as long as the anchors are right (the differential tests check the shipped policy on every cuad-dev contract).
 /// </summary>
-public sealed class DetectorHits
+public sealed class DetectorHits : IDisposable
 {
     /// <summary>Counts saturate here: no rule needs more, and a hostile document cannot make the list unbounded.</summary>
     public const int MaxMatches = 500;
@@ -31,6 +31,15 @@ public sealed class DetectorHits
         _detectors = detectors;
         _budget = budget ?? ScanBudget.For(text.Length);
         _anchors = new(() => detectors.Find(text), LazyThreadSafetyMode.None);
+    }
+
+    /// <summary>Gives the anchor index's arrays back to the shared pool; matches already found stay readable.</summary>
+    public void Dispose()
+    {
+        if (_anchors.IsValueCreated)
+        {
+            _anchors.Value?.Dispose();
+        }
     }
 
     public bool Has(string detector) => Get(detector).Any();
@@ -87,13 +96,14 @@ public sealed class DetectorHits
         {
             throw new ArgumentException($"Unknown detector '{detector}'.", nameof(detector));
         }
-        scan = new Scan(d, _text, _anchors.Value, _detectors.AnchorsOf[detector], _budget);
+        scan = new Scan(d, _text, _anchors.Value, _detectors.AnchorsOf[detector], _detectors.ContextOf[detector], _budget);
         _scans[detector] = scan;
         return scan;
     }
 
     /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
-    sealed class Scan(Detector detector, string text, DetectorSet.Anchors? anchors, IReadOnlyList<int[]> forms, ScanBudget budget)
+    sealed class Scan(Detector detector, string text, DetectorSet.Anchors? anchors, IReadOnlyList<int[]> forms,
+        IReadOnlyList<(int[] Anchors, int Within)?> contexts, ScanBudget budget)
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
@@ -119,18 +129,37 @@ public sealed class DetectorHits
             {
                 return _places[form] = anchors![anchorsOfForm[0]];
             }
-            var all = new List<int>();
+            var all = new int[anchorsOfForm.Sum(a => anchors![a].Length)];
+            var n = 0;
             foreach (var anchor in anchorsOfForm)
             {
-                all.AddRange(anchors![anchor]);
+                anchors![anchor].CopyTo(all, n);
+                n += anchors[anchor].Length;
             }
-            all.Sort();
-            return _places[form] = [.. all.Distinct()];
+            Array.Sort(all);
+            n = 0;
+            for (var i = 0; i < all.Length; i++)
+            {
+                if (i == 0 || all[i] != all[i - 1])
+                {
+                    all[n++] = all[i];
+                }
+            }
+            return _places[form] = all[..n];
         }
 
-        // The length of the form's match at the place, 0 when there is none (an empty match counts as none).
-        int MatchAt(int form, int place)
+        // The length of the form's match at the place, 0 when there is none (an empty match counts as none). The context,
+        // looked up in the anchors, is checked first: it costs no match attempt.
+        int MatchAt(int form, int place, bool charge = true)
         {
+            if (contexts[form] is var (words, within) && !anchors!.IsAfter(words, within, place))
+            {
+                return 0;
+            }
+            if (charge)
+            {
+                budget.Charge();
+            }
             foreach (var match in detector.Forms[form].Anchored.EnumerateMatches(text, place))
             {
                 return match.Length;
@@ -161,7 +190,6 @@ public sealed class DetectorHits
                 {
                     foreach (var place in Places(form))
                     {
-                        budget.Charge();
                         if (MatchAt(form, place) > 0)
                         {
                             return (_exists = true).Value;
@@ -213,7 +241,7 @@ public sealed class DetectorHits
                     {
                         yield break;
                     }
-                    if (MatchAt(form, place) is var length and > 0)
+                    if (MatchAt(form, place, charge: false) is var length and > 0)
                     {
                         after = place + length;
                         yield return (place, after);
@@ -310,7 +338,6 @@ public sealed class DetectorHits
                 {
                     continue;
                 }
-                budget.Charge();
                 if (MatchAt(at.Form, place.Position) is var length and > 0)
                 {
                     _position = place.Position + length;

@@ -35,25 +35,36 @@ public sealed class DetectorSet
         Values = [.. detectors];
         _byName = Values.ToDictionary(d => d.Name, StringComparer.Ordinal);
         var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var anchor in Values.SelectMany(d => d.Forms).SelectMany(f => f.Anchors).Select(a => a.ToLowerInvariant()).Distinct())
+        foreach (var anchor in Values.SelectMany(d => d.Forms).SelectMany(f => f.Anchors.Concat(f.After?.AnyOf ?? [])).Select(a => a.ToLowerInvariant()).Distinct())
         {
             numbers[anchor] = _anchors.Count;
             var word = anchor.TrimEnd('*');
-            var whole = !anchor.EndsWith('*');
-            _anchors.Add((word, whole, !IsWordAnchor(anchor) ? [] : whole || word.Length >= KeyChars ? [KeyOf(word)] : [.. KeysStarting(KeyOf(word), word.Length)]));
+            var first = word.Split(' ', '-')[0];
+            var whole = !anchor.EndsWith('*') || first.Length < word.Length;
+            _anchors.Add((word, !anchor.EndsWith('*'),
+                !IsWordAnchor(anchor) ? [] : whole || first.Length >= KeyChars ? [KeyOf(first)] : [.. KeysStarting(KeyOf(first), first.Length)]));
         }
-        // Each form's anchors by number, for the scans.
-        AnchorsOf = Values.ToDictionary(d => d.Name, d => (IReadOnlyList<int[]>)[.. d.Forms.Select(f => f.Anchors.Select(a => numbers[a.ToLowerInvariant()]).ToArray())],
-            StringComparer.Ordinal);
+        int[] Numbers(IEnumerable<string> anchors) => [.. anchors.Select(a => numbers[a.ToLowerInvariant()])];
+        // Each form's anchors by number, and its context's, for the scans.
+        AnchorsOf = Values.ToDictionary(d => d.Name, d => (IReadOnlyList<int[]>)[.. d.Forms.Select(f => Numbers(f.Anchors))], StringComparer.Ordinal);
+        ContextOf = Values.ToDictionary(d => d.Name, d => (IReadOnlyList<(int[] Anchors, int Within)?>)[.. d.Forms.Select(f =>
+            f.After is { } after ? (Numbers(after.AnyOf), after.Within) : ((int[], int)?)null)], StringComparer.Ordinal);
     }
 
-    /// <summary>A word anchor: ASCII letters and digits, maybe ending in <c>*</c>. Any other anchor is searched for as it is.</summary>
-    public static bool IsWordAnchor(string anchor) => anchor.TrimEnd('*') is { Length: > 0 } word && word.All(char.IsAsciiLetterOrDigit);
+    /// <summary>
+    /// A word anchor: words of ASCII letters and digits, one space (any white space in the text) or a hyphen between two,
+    /// maybe ending in <c>*</c>. Any other anchor is searched for as it is.
+    /// </summary>
+    public static bool IsWordAnchor(string anchor) =>
+        anchor.TrimEnd('*').Split(' ', '-') is var words && words.All(w => w.Length > 0 && w.All(char.IsAsciiLetterOrDigit));
 
     public IReadOnlyList<Detector> Values { get; }
 
     /// <summary>For each detector, each form's anchors, numbered as in <see cref="Find"/>.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int[]>> AnchorsOf { get; }
+
+    /// <summary>For each detector, each form's context (<see cref="DetectorForm.After"/>): its words by number, and how far before the match they may end.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(int[] Anchors, int Within)?>> ContextOf { get; }
 
     public Detector this[string name] => _byName[name];
 
@@ -67,8 +78,11 @@ public sealed class DetectorSet
     /// </summary>
     public Anchors? Find(string text) => text.AsSpan().ContainsAny(CaseLookalikes) ? null : new Anchors(this, text);
 
-    /// <summary>Where the anchors start in one text, ascending, each looked up the first time a scan asks for it.</summary>
-    public sealed class Anchors
+    /// <summary>
+    /// Where the anchors start in one text, ascending, each looked up the first time a scan asks for it. Its arrays come
+    /// from the shared pool: <see cref="Dispose"/> gives them back, after which nothing more can be looked up.
+    /// </summary>
+    public sealed class Anchors : IDisposable
     {
         readonly DetectorSet _set;
         readonly string _text;
@@ -78,43 +92,100 @@ public sealed class DetectorSet
         readonly int[] _offsets = new int[(1 << Bits) + 2];
         readonly int[] _positions;
         readonly int[] _keys;
+        readonly int _words;
         readonly int[]?[] _found;
+        readonly int[]?[] _ends;
+        bool _disposed;
 
         internal Anchors(DetectorSet set, string text)
         {
             _set = set;
             _text = text;
-            _codes = new byte[text.Length + KeyChars];
+            _codes = ArrayPool<byte>.Shared.Rent(text.Length + KeyChars);
             var starts = ArrayPool<int>.Shared.Rent(text.Length / 2 + 1);
             try
             {
-                var words = WordStarts(text, _codes, starts);
-                for (var w = 0; w < words; w++)
+                _words = WordStarts(text, _codes, starts);
+                _positions = ArrayPool<int>.Shared.Rent(_words);
+                _keys = ArrayPool<int>.Shared.Rent(_words);
+                // Each word's key, in text order for now; then the counting sort files positions and keys by bucket.
+                var keys = ArrayPool<int>.Shared.Rent(_words);
+                for (var w = 0; w < _words; w++)
                 {
-                    _offsets[Bucket(Key(_codes, starts[w])) + 2]++;
+                    keys[w] = Key(_codes, starts[w]);
+                    _offsets[Bucket(keys[w]) + 2]++;
                 }
                 for (var b = 2; b < _offsets.Length; b++)
                 {
                     _offsets[b] += _offsets[b - 1];
                 }
-                _positions = new int[words];
-                _keys = new int[words];
-                for (var w = 0; w < words; w++)
+                for (var w = 0; w < _words; w++)
                 {
-                    var key = Key(_codes, starts[w]);
-                    var at = _offsets[Bucket(key) + 1]++;
+                    var at = _offsets[Bucket(keys[w]) + 1]++;
                     _positions[at] = starts[w];
-                    _keys[at] = key;
+                    _keys[at] = keys[w];
                 }
+                ArrayPool<int>.Shared.Return(keys);
             }
             finally
             {
                 ArrayPool<int>.Shared.Return(starts);
             }
             _found = new int[set._anchors.Count][];
+            _ends = new int[set._anchors.Count][];
         }
 
-        public int[] this[int anchor] => _found[anchor] ??= Lookup(_set._anchors[anchor]);
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                ArrayPool<byte>.Shared.Return(_codes);
+                ArrayPool<int>.Shared.Return(_positions);
+                ArrayPool<int>.Shared.Return(_keys);
+            }
+        }
+
+        /// <summary>Where the anchor starts in the text, ascending.</summary>
+        public int[] this[int anchor]
+        {
+            get
+            {
+                if (_found[anchor] is null)
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    _found[anchor] = Lookup(_set._anchors[anchor]);
+                }
+                return _found[anchor]!;
+            }
+        }
+
+        /// <summary>
+        /// Whether one of the anchors ends at most <paramref name="within"/> characters before <paramref name="start"/>, with no
+        /// full stop between: what <c>(?&lt;=\b(?:a|b)\b[^.]{0,within})</c> asks at <paramref name="start"/>.
+        /// </summary>
+        public bool IsAfter(int[] anchors, int within, int start)
+        {
+            var from = Math.Max(0, start - within);
+            from += _text.AsSpan(from, start - from).LastIndexOf('.') + 1;
+            foreach (var anchor in anchors)
+            {
+                var starts = this[anchor];
+                if (_ends[anchor] is not { } ends)
+                {
+                    var (word, whole, _) = _set._anchors[anchor];
+                    ends = _ends[anchor] = [.. starts.Select(s => End(s, word, whole))];
+                }
+                // Ends ascend with starts: the first end at or after 'from' is the one that can be close enough.
+                var i = Array.BinarySearch(ends, from);
+                i = i < 0 ? ~i : i;
+                if (i < ends.Length && ends[i] <= start)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         int[] Lookup((string Word, bool Whole, int[] Keys) anchor)
         {
@@ -122,35 +193,40 @@ public sealed class DetectorSet
             var found = new List<int>();
             if (wordKeys.Length == 0)
             {
-                for (var at = _text.AsSpan().IndexOf(word, StringComparison.OrdinalIgnoreCase); at >= 0;)
+                // A symbol has no case: the ordinal search is the faster.
+                var comparison = word.Any(char.IsLetter) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+                for (var at = _text.AsSpan().IndexOf(word, comparison); at >= 0;)
                 {
                     found.Add(at);
-                    var next = _text.AsSpan(at + 1).IndexOf(word, StringComparison.OrdinalIgnoreCase);
+                    var next = _text.AsSpan(at + 1).IndexOf(word, comparison);
                     at = next < 0 ? -1 : at + 1 + next;
                 }
                 return [.. found];
             }
+            // The characters of the first word that the key compares.
+            var matched = Math.Min(KeyChars, word.IndexOfAny([' ', '-']) is var space and >= 0 ? space : word.Length);
             if (wordKeys.Length > KeysProbed)
             {
                 // A word of one or two characters starts too many keys to probe: every word's key is compared instead.
                 var mask = (1 << (8 * word.Length)) - 1;
-                for (var i = 0; i < _keys.Length; i++)
+                for (var i = 0; i < _words; i++)
                 {
-                    if ((_keys[i] & mask) == wordKeys[0] && IsAt(_positions[i], word, whole))
+                    if ((_keys[i] & mask) == wordKeys[0] && End(_positions[i], word, whole, word.Length) >= 0)
                     {
                         found.Add(_positions[i]);
                     }
                 }
-                found.Sort();
-                return [.. found];
             }
-            foreach (var key in wordKeys)
+            else
             {
-                for (int i = _offsets[Bucket(key)], end = _offsets[Bucket(key) + 1]; i < end; i++)
+                foreach (var key in wordKeys)
                 {
-                    if (_keys[i] == key && IsAt(_positions[i], word, whole))
+                    for (int i = _offsets[Bucket(key)], end = _offsets[Bucket(key) + 1]; i < end; i++)
                     {
-                        found.Add(_positions[i]);
+                        if (_keys[i] == key && End(_positions[i], word, whole, matched) >= 0)
+                        {
+                            found.Add(_positions[i]);
+                        }
                     }
                 }
             }
@@ -161,25 +237,50 @@ public sealed class DetectorSet
             return [.. found];
         }
 
-        // Whether the word at start (its key known to match) is the anchor's word, or starts with it.
-        bool IsAt(int start, string word, bool whole)
+        // Where the anchor ends if it starts at start, a word start whose key matches the anchor's first word, -1 if it does
+        // not: its words, with white space or a hyphen between them as written, the last one whole unless the anchor ends in
+        // '*' (then it ends where the word does). A word here starts and ends as .NET's \b sees it.
+        int End(int start, string words, bool whole, int matched = 0)
         {
-            // A letter or digit of another script just before: no word starts here.
-            if (start > 0 && _text[start - 1] >= 128 && char.IsLetterOrDigit(_text[start - 1]))
+            if (start > 0 && IsWordCharacter(_text[start - 1]))
             {
-                return false;
+                return -1;
             }
-            for (var k = KeyChars; k < word.Length; k++)
+            var at = start + matched;
+            for (var k = matched; k < words.Length; k++, at++)
             {
-                if (_codes[start + k] != Code(word[k]))
+                if (words[k] == ' ')
                 {
-                    return false;
+                    // The word before ends here, and white space follows.
+                    if (at == _text.Length || _codes[at] != 0 || !char.IsWhiteSpace(_text[at]))
+                    {
+                        return -1;
+                    }
+                    while (at + 1 < _text.Length && char.IsWhiteSpace(_text[at + 1]))
+                    {
+                        at++;
+                    }
+                }
+                else if (words[k] == '-' ? at == _text.Length || _text[at] != '-' : _codes[at] != Code(words[k]))
+                {
+                    return -1;
                 }
             }
-            var end = start + word.Length;
-            return !whole || (_codes[end] == 0 && (end == _text.Length || _text[end] < 128 || !char.IsLetterOrDigit(_text[end])));
+            if (!whole)
+            {
+                while (at < _text.Length && IsWordCharacter(_text[at]))
+                {
+                    at++;
+                }
+                return at;
+            }
+            return at == _text.Length || !IsWordCharacter(_text[at]) ? at : -1;
         }
     }
+
+    // A character .NET's \w and \b count as part of a word.
+    static bool IsWordCharacter(char c) => c < 128 ? Code(c) != 0 || c == '_' :
+        char.IsLetterOrDigit(c) || c is '\u200C' or '\u200D' || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.ConnectorPunctuation;
 
     // Up to this many keys are probed for a short word starting others (three characters: 37 keys); past it, every word is compared.
     const int KeysProbed = 64;

@@ -18,7 +18,7 @@ public static class RulesEvaluator
     /// <summary>The findings of <paramref name="policy"/> on <paramref name="text"/>, its detectors spending at most <paramref name="budget"/> (<see cref="ScanBudget.For"/> its length when null).</summary>
     public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text, ScanBudget? budget = null)
     {
-        var hits = new DetectorHits(text, policy.Detectors, budget);
+        using var hits = new DetectorHits(text, policy.Detectors, budget);
         var deciding = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
         foreach (var rule in policy.InOrder)
         {
