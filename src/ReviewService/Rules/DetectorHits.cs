@@ -21,7 +21,7 @@ public sealed class DetectorHits : IDisposable
     readonly string _text;
     readonly DetectorSet _detectors;
     readonly Dictionary<string, Scan> _scans = new(StringComparer.Ordinal);
-    readonly Lazy<DetectorSet.Anchors?> _anchors;
+    readonly Lazy<DetectorSet.Anchors> _anchors;
     readonly ScanBudget _budget;
 
     /// <summary>The detectors over <paramref name="text"/>, which together may spend <paramref name="budget"/> on it (<see cref="ScanBudget.For"/> its length when null).</summary>
@@ -102,16 +102,17 @@ public sealed class DetectorHits : IDisposable
     }
 
     /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
-    sealed class Scan(Detector detector, string text, DetectorSet.Anchors? anchors, IReadOnlyList<int[]> forms,
+    sealed class Scan(Detector detector, string text, DetectorSet.Anchors anchors, IReadOnlyList<int[]> forms,
         IReadOnlyList<(int[] Anchors, int Within)?> contexts, ScanBudget budget)
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
         readonly int[]?[] _places = new int[forms.Count][];
-        // The scan in text order: each form's next place not tried yet, by place, then form.
-        PriorityQueue<(int Form, int Index), (int Position, int Form)>? _next;
-        bool? _exists;
+        // The scan in text order: every form's places, forms in declared order at one place (place << 16 | form).
+        long[]? _order;
+        int _next;
         int _position;
+        bool? _exists;
         bool _done;
         DetectorMatches? _complete;
 
@@ -120,39 +121,30 @@ public sealed class DetectorHits : IDisposable
         // Where a form is tried: the places of its anchors, ascending, each once ("assign*" and "assignment" start at one place).
         int[] Places(int form)
         {
-            if (_places[form] is { } known)
+            if (_places[form] is null)
             {
-                return known;
-            }
-            var anchorsOfForm = forms[form];
-            if (anchorsOfForm.Length == 1)
-            {
-                return _places[form] = anchors![anchorsOfForm[0]];
-            }
-            var all = new int[anchorsOfForm.Sum(a => anchors![a].Length)];
-            var n = 0;
-            foreach (var anchor in anchorsOfForm)
-            {
-                anchors![anchor].CopyTo(all, n);
-                n += anchors[anchor].Length;
-            }
-            Array.Sort(all);
-            n = 0;
-            for (var i = 0; i < all.Length; i++)
-            {
-                if (i == 0 || all[i] != all[i - 1])
+                if (forms[form] is [var only])
                 {
-                    all[n++] = all[i];
+                    return _places[form] = anchors[only];
                 }
+                int[] all = [.. forms[form].SelectMany(a => anchors[a])];
+                Array.Sort(all);
+                var n = 0;
+                foreach (var place in all)
+                {
+                    all[n] = place;
+                    n += n == 0 || all[n - 1] != place ? 1 : 0;
+                }
+                _places[form] = n == all.Length ? all : all[..n];
             }
-            return _places[form] = all[..n];
+            return _places[form]!;
         }
 
         // The length of the form's match at the place, 0 when there is none (an empty match counts as none). The context,
         // looked up in the anchors, is checked first: it costs no match attempt.
         int MatchAt(int form, int place, bool charge = true)
         {
-            if (contexts[form] is var (words, within) && !anchors!.IsAfter(words, within, place))
+            if (contexts[form] is var (words, within) && !anchors.IsAfter(words, within, place))
             {
                 return 0;
             }
@@ -167,45 +159,27 @@ public sealed class DetectorHits : IDisposable
             return 0;
         }
 
+        // Runs part of the scan; when the scan budget runs out, the scan is over and the answer is false.
+        bool Guarded(Func<bool> scan)
+        {
+            try
+            {
+                return scan();
+            }
+            catch (ScanBudgetSpentException)
+            {
+                TimedOut = _done = true;
+                return false;
+            }
+        }
+
         /// <summary>
         /// Whether the detector matches anywhere: before the scan in text order has started, the forms are tried in turn, each
         /// at its own anchors, and the first match of any answers (a form matching early costs the others nothing).
         /// </summary>
-        public bool Any()
-        {
-            if (_exists is { } known)
-            {
-                return known;
-            }
-            if (_spans.Count > 0 || _next is not null || anchors is null)
-            {
-                while (_spans.Count == 0 && Advance())
-                {
-                }
-                return (_exists = _spans.Count > 0).Value;
-            }
-            try
-            {
-                for (var form = 0; form < forms.Count; form++)
-                {
-                    foreach (var place in Places(form))
-                    {
-                        if (MatchAt(form, place) > 0)
-                        {
-                            return (_exists = true).Value;
-                        }
-                    }
-                }
-                _exists = false;
-            }
-            catch (ScanBudgetSpentException)
-            {
-                TimedOut = true;
-                _done = true;
-                _exists = false;
-            }
-            return _exists.Value;
-        }
+        public bool Any() => _exists ??= _spans.Count > 0 || (_order is not null
+            ? Advance()
+            : Guarded(() => Enumerable.Range(0, forms.Count).Any(form => Places(form).Any(place => MatchAt(form, place) > 0))));
 
         public string? FirstValue()
         {
@@ -215,14 +189,8 @@ public sealed class DetectorHits : IDisposable
             return _values.Count > 0 ? _values[0] : null;
         }
 
-        public IEnumerable<(int Start, int End)> Examples()
-        {
-            if (_spans.Count > 1 || (_done && _spans.Count > 0) || anchors is null)
-            {
-                return Enumerate().Select(s => (s.Start, s.End));
-            }
-            return Any() ? ByForm() : [];
-        }
+        public IEnumerable<(int Start, int End)> Examples() =>
+            _spans.Count > 1 || (_done && _spans.Count > 0) ? Enumerate().Select(s => (s.Start, s.End)) : Any() ? ByForm() : [];
 
         // The matches of each form in declared order, each form's in text order, within ExampleAttempts (not charged to the budget).
         IEnumerable<(int Start, int End)> ByForm()
@@ -231,12 +199,8 @@ public sealed class DetectorHits : IDisposable
             for (var form = 0; form < forms.Count; form++)
             {
                 var after = 0;
-                foreach (var place in Places(form))
+                foreach (var place in Places(form).Where(place => place >= after))
                 {
-                    if (place < after)
-                    {
-                        continue;
-                    }
                     if (++attempts > ExampleAttempts)
                     {
                         yield break;
@@ -260,88 +224,43 @@ public sealed class DetectorHits : IDisposable
 
         public DetectorMatches Complete()
         {
-            if (_complete is not null)
-            {
-                return _complete;
-            }
-            while (Advance())
+            while (_complete is null && Advance())
             {
             }
-            return _complete = new DetectorMatches(_spans, _values, TimedOut);
+            return _complete ??= new DetectorMatches(_spans, _values, TimedOut);
         }
 
         /// <summary>Finds the next match; false when the scan is over (end of text, <see cref="MaxMatches"/> or the scan budget).</summary>
-        bool Advance()
+        bool Advance() => !_done && Guarded(() =>
         {
-            if (_done)
+            if (Next() is not var (start, length, form))
             {
-                return false;
+                return !(_done = true);
             }
-            try
+            _spans.Add(new Evidence(start, start + length, text.Substring(start, length), detector.Name));
+            if (detector.HasValue && detector.Forms[form].Anchored.Match(text, start).Groups["value"] is { Success: true } value)
             {
-                if (Next() is not var (start, length, form))
-                {
-                    _done = true;
-                    return false;
-                }
-                _spans.Add(new Evidence(start, start + length, text.Substring(start, length), detector.Name));
-                var regex = form < 0 ? detector.Regex : detector.Forms[form].Anchored;
-                if (detector.HasValue && regex.Match(text, start) is { Success: true } match && match.Groups["value"] is { Success: true } v)
-                {
-                    _values.Add(v.Value);
-                }
-                _done = _spans.Count >= MaxMatches;
-                return true;
+                _values.Add(value.Value);
             }
-            catch (ScanBudgetSpentException)
-            {
-                TimedOut = true;
-                _done = true;
-                return false;
-            }
-        }
+            _done = _spans.Count >= MaxMatches;
+            return true;
+        });
 
-        // The next non-empty match at or after the end of the previous one (its form; -1 for a search of the whole text):
-        // at the forms' places, or searching the rest of the text.
+        // The next non-empty match at or after the end of the previous one, and its form: at the forms' places, in text order.
         (int Start, int Length, int Form)? Next()
         {
-            if (anchors is null)
+            if (_order is null)
             {
-                while (_position <= text.Length)
-                {
-                    budget.Charge(text.Length - _position);
-                    var match = detector.Regex.Match(text, _position);
-                    if (!match.Success)
-                    {
-                        return null;
-                    }
-                    _position = match.Index + Math.Max(match.Length, 1);
-                    if (match.Length > 0)
-                    {
-                        return (match.Index, match.Length, -1);
-                    }
-                }
-                return null;
+                _order = [.. Enumerable.Range(0, forms.Count).SelectMany(form => Places(form).Select(place => (long)place << 16 | (uint)form))];
+                Array.Sort(_order);
             }
-            _next ??= new(Enumerable.Range(0, forms.Count).Where(f => Places(f).Length > 0).Select(f => ((f, 0), (Places(f)[0], f))));
-            while (_next.TryDequeue(out var at, out var place))
+            while (_next < _order.Length)
             {
-                var places = Places(at.Form);
-                // Places inside the last match are skipped at once; the form's next place goes back in the queue.
-                var index = place.Position >= _position ? at.Index + 1 : Array.BinarySearch(places, at.Index, places.Length - at.Index, _position);
-                index = index < 0 ? ~index : index;
-                if (index < places.Length)
+                var (place, form) = ((int)(_order[_next] >> 16), (int)(_order[_next++] & 0xFFFF));
+                if (place >= _position && MatchAt(form, place) is var length and > 0)
                 {
-                    _next.Enqueue((at.Form, index), (places[index], at.Form));
-                }
-                if (place.Position < _position)
-                {
-                    continue;
-                }
-                if (MatchAt(at.Form, place.Position) is var length and > 0)
-                {
-                    _position = place.Position + length;
-                    return (place.Position, length, at.Form);
+                    _position = place + length;
+                    return (place, length, form);
                 }
             }
             return null;

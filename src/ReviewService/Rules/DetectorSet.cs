@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using ReviewService.Policies;
 
 namespace ReviewService.Rules;
 
@@ -19,9 +20,9 @@ public sealed class DetectorSet
 {
     /// <summary>
     /// The only character a case-insensitive .NET pattern matches to an ASCII letter or digit that ordinal comparison
-    /// ignoring case does not: KELVIN SIGN, a K. A text holding it is searched without the anchors (a test checks the list).
+    /// ignoring case does not: KELVIN SIGN, a K. The index files it as the letter (a test checks the list).
     /// </summary>
-    public const string CaseLookalikes = "\u212A";
+    public const char KelvinSign = '\u212A';
 
     const int KeyChars = 4;
     const int Bits = 12;
@@ -41,8 +42,7 @@ public sealed class DetectorSet
             var word = anchor.TrimEnd('*');
             var first = word.Split(' ', '-')[0];
             var whole = !anchor.EndsWith('*') || first.Length < word.Length;
-            _anchors.Add((word, !anchor.EndsWith('*'),
-                !IsWordAnchor(anchor) ? [] : whole || first.Length >= KeyChars ? [KeyOf(first)] : [.. KeysStarting(KeyOf(first), first.Length)]));
+            _anchors.Add((word, !anchor.EndsWith('*'), !IsWordAnchor(anchor) ? [] : whole || first.Length >= KeyChars ? [KeyOf(first)] : KeysStarting(KeyOf(first))));
         }
         int[] Numbers(IEnumerable<string> anchors) => [.. anchors.Select(a => numbers[a.ToLowerInvariant()])];
         // Each form's anchors by number, and its context's, for the scans.
@@ -53,10 +53,10 @@ public sealed class DetectorSet
 
     /// <summary>
     /// A word anchor: words of ASCII letters and digits, one space (any white space in the text) or a hyphen between two,
-    /// maybe ending in <c>*</c>. Any other anchor is searched for as it is.
+    /// maybe ending in <c>*</c> (after three characters or more). Any other anchor is searched for as it is.
     /// </summary>
     public static bool IsWordAnchor(string anchor) =>
-        anchor.TrimEnd('*').Split(' ', '-') is var words && words.All(w => w.Length > 0 && w.All(char.IsAsciiLetterOrDigit));
+        anchor.TrimEnd('*').Split(' ', '-').All(w => w.Length > 0 && w.All(char.IsAsciiLetterOrDigit));
 
     public IReadOnlyList<Detector> Values { get; }
 
@@ -72,11 +72,8 @@ public sealed class DetectorSet
 
     public bool ContainsKey(string name) => _byName.ContainsKey(name);
 
-    /// <summary>
-    /// The text's words filed by their first four characters, to look up where each anchor (by number, <see cref="AnchorsOf"/>)
-    /// starts; null when the text holds a <see cref="CaseLookalikes"/> character (then every detector searches it whole).
-    /// </summary>
-    public Anchors? Find(string text) => text.AsSpan().ContainsAny(CaseLookalikes) ? null : new Anchors(this, text);
+    /// <summary>The text's words filed by their first four characters, to look up where each anchor (by number, <see cref="AnchorsOf"/>) starts.</summary>
+    public Anchors Find(string text) => new(this, text);
 
     /// <summary>
     /// Where the anchors start in one text, ascending, each looked up the first time a scan asks for it. Its arrays come
@@ -205,28 +202,13 @@ public sealed class DetectorSet
             }
             // The characters of the first word that the key compares.
             var matched = Math.Min(KeyChars, word.IndexOfAny([' ', '-']) is var space and >= 0 ? space : word.Length);
-            if (wordKeys.Length > KeysProbed)
+            foreach (var key in wordKeys)
             {
-                // A word of one or two characters starts too many keys to probe: every word's key is compared instead.
-                var mask = (1 << (8 * word.Length)) - 1;
-                for (var i = 0; i < _words; i++)
+                for (int i = _offsets[Bucket(key)], end = _offsets[Bucket(key) + 1]; i < end; i++)
                 {
-                    if ((_keys[i] & mask) == wordKeys[0] && End(_positions[i], word, whole, word.Length) >= 0)
+                    if (_keys[i] == key && End(_positions[i], word, whole, matched) >= 0)
                     {
                         found.Add(_positions[i]);
-                    }
-                }
-            }
-            else
-            {
-                foreach (var key in wordKeys)
-                {
-                    for (int i = _offsets[Bucket(key)], end = _offsets[Bucket(key) + 1]; i < end; i++)
-                    {
-                        if (_keys[i] == key && End(_positions[i], word, whole, matched) >= 0)
-                        {
-                            found.Add(_positions[i]);
-                        }
                     }
                 }
             }
@@ -282,9 +264,6 @@ public sealed class DetectorSet
     static bool IsWordCharacter(char c) => c < 128 ? Code(c) != 0 || c == '_' :
         char.IsLetterOrDigit(c) || c is '\u200C' or '\u200D' || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.ConnectorPunctuation;
 
-    // Up to this many keys are probed for a short word starting others (three characters: 37 keys); past it, every word is compared.
-    const int KeysProbed = 64;
-
     /// <summary>
     /// Writes each character's code (<see cref="Code"/>) and the position of the first character of each run of ASCII
     /// letters and digits; returns how many runs. The codes go on with <see cref="KeyChars"/> zeros past the text.
@@ -333,7 +312,9 @@ public sealed class DetectorSet
         var digit = Vector256.LessThan(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
         var folded = chars | Vector256.Create((ushort)0x20);
         var letter = Vector256.LessThan(folded - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
-        return ((chars - Vector256.Create((ushort)('0' - 1))) & digit) | ((folded - Vector256.Create((ushort)('a' - 11))) & letter);
+        var kelvin = Vector256.Equals(chars, Vector256.Create((ushort)KelvinSign));
+        return ((chars - Vector256.Create((ushort)('0' - 1))) & digit) | ((folded - Vector256.Create((ushort)('a' - 11))) & letter)
+            | (Vector256.Create((ushort)Code('k')) & kelvin);
     }
 
     /// <summary>The key of the word starting at <paramref name="start"/>: its first four codes, a byte each, fewer when the word is shorter.</summary>
@@ -360,11 +341,10 @@ public sealed class DetectorSet
         return key;
     }
 
-    // The keys of all words that start with a word of fewer than four characters (its key first): it alone, or it and more characters.
-    static IEnumerable<int> KeysStarting(int key, int length) =>
-        length == KeyChars ? [key] : [key, .. Enumerable.Range(1, 36).SelectMany(code => KeysStarting(key | code << (8 * length), length + 1))];
+    // The keys of the words that start with a word of three characters (its key): it alone, or it and more characters.
+    static int[] KeysStarting(int key) => [key, .. Enumerable.Range(1, 36).Select(code => key | code << 24)];
 
-    static int Code(char c) => c < 128 ? Codes[c] : 0;
+    static int Code(char c) => c < 128 ? Codes[c] : c == KelvinSign ? Codes['k'] : 0;
 
     // 1–10 for a digit, 11–36 for a letter of either case, 0 for anything else.
     static readonly byte[] Codes = [.. Enumerable.Range(0, 128).Select(c => (byte)(
