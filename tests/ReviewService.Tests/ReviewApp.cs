@@ -173,20 +173,45 @@ public static class Fixtures
     public static string RulesDirectory => System.IO.Path.Combine(AppContext.BaseDirectory, "rules");
     public static string EvalData => System.IO.Path.Combine(AppContext.BaseDirectory, "eval-data");
 
-    /// <summary>cuad-dev: <c>REVIEWS_CUAD_DEV</c>, else <c>shared/datasets/cuad-dev</c> beside the repository (as CI has it).</summary>
-    public static string CuadDev { get; } = Environment.GetEnvironmentVariable("REVIEWS_CUAD_DEV") is { Length: > 0 } set ? set : FindCuadDev();
+    /// <summary>
+    /// cuad-dev, found as the benchmarks find it: <c>CUAD_DIR</c>, else <c>../shared/datasets/cuad-dev</c> from the repository
+    /// root (the folder holding ReviewService.sln), as CI has it.
+    /// </summary>
+    public static string CuadDev { get; } = Environment.GetEnvironmentVariable("CUAD_DIR") is { Length: > 0 } set
+        ? System.IO.Path.GetFullPath(set)
+        : System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot(), "..", "shared", "datasets", "cuad-dev"));
 
-    static string FindCuadDev()
+    static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "datasets", "cuad-dev");
-            if (Directory.Exists(candidate))
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ReviewService.sln")))
             {
-                return candidate;
+                return dir.FullName;
             }
         }
-        throw new DirectoryNotFoundException("cuad-dev not found: put shared/datasets/cuad-dev beside the repository or set REVIEWS_CUAD_DEV.");
+        throw new DirectoryNotFoundException("ReviewService.sln not found above the test binaries: set CUAD_DIR to the cuad-dev data set.");
+    }
+
+    /// <summary>A copy of the shipped policy <paramref name="name"/> under <paramref name="rulesRoot"/>, for a test to break.</summary>
+    public static string CopyOfPolicy(string rulesRoot, string name = "contract-review")
+    {
+        var target = System.IO.Path.Combine(rulesRoot, name);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(System.IO.Path.Combine(RulesDirectory, name)))
+        {
+            File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
+        }
+        return target;
+    }
+
+    /// <summary>Rewrites the JSON file <paramref name="name"/> in <paramref name="folder"/> with <paramref name="edit"/>.</summary>
+    public static void EditJson(string folder, string name, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        var path = System.IO.Path.Combine(folder, name);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
     }
 
     /// <summary>Collapses white space so text from different formats can be compared.</summary>

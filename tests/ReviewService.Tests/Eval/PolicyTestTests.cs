@@ -31,8 +31,8 @@ public sealed class PolicyTestTests : IDisposable
     [Fact]
     public async Task ABrokenDetectorExampleFailsTheCommandNamingTheDetectorAndTheText()
     {
-        var folder = Copy();
-        Edit(folder, PolicyLoader.DetectorsFile, json =>
+        var folder = Fixtures.CopyOfPolicy(_rules);
+        Fixtures.EditJson(folder, PolicyLoader.DetectorsFile, json =>
         {
             var laws = json["detectors"]!.AsArray().First(d => (string?)d!["name"] == "laws_of")!;
             laws["examples"]!["matches"]!.AsArray().Add("Nothing about any jurisdiction here.");
@@ -50,8 +50,8 @@ public sealed class PolicyTestTests : IDisposable
     [Fact]
     public async Task ACheckExampleTheRulesDecideOtherwiseFailsNamingTheCheckAndTheRule()
     {
-        var folder = Copy();
-        Edit(folder, PolicyLoader.PolicyFile, json =>
+        var folder = Fixtures.CopyOfPolicy(_rules);
+        Fixtures.EditJson(folder, PolicyLoader.PolicyFile, json =>
             json["checks"]!.AsArray().First(c => (string?)c!["name"] == "governing-law")!["examples"]!.AsArray()
                 .Add(new JsonObject { ["text"] = "This Agreement is governed by the laws of the State of Delaware.", ["outcome"] = "absent" }));
 
@@ -63,28 +63,9 @@ public sealed class PolicyTestTests : IDisposable
     [Fact]
     public async Task ADetectorWithoutExamplesFailsTheTest()
     {
-        var folder = Copy();
-        Edit(folder, PolicyLoader.DetectorsFile, json => json["detectors"]!.AsArray().First(d => (string?)d!["name"] == "laws_of")!.AsObject().Remove("examples"));
+        var folder = Fixtures.CopyOfPolicy(_rules);
+        Fixtures.EditJson(folder, PolicyLoader.DetectorsFile, json => json["detectors"]!.AsArray().First(d => (string?)d!["name"] == "laws_of")!.AsObject().Remove("examples"));
 
         Assert.Contains(await PolicyTest.FailuresAsync(PolicyLoader.Load(folder)), f => f.StartsWith("detector 'laws_of': give at least one", StringComparison.Ordinal));
-    }
-
-    string Copy()
-    {
-        var target = Path.Combine(_rules, "contract-review");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(Path.Combine(Fixtures.RulesDirectory, "contract-review")))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-        return target;
-    }
-
-    static void Edit(string folder, string file, Action<JsonNode> edit)
-    {
-        var path = Path.Combine(folder, file);
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(json);
-        File.WriteAllText(path, json.ToJsonString());
     }
 }

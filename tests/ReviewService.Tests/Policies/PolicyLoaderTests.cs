@@ -54,10 +54,8 @@ public sealed class PolicyLoaderTests : IDisposable
         Assert.All(PolicyLoader.LoadAll(Fixtures.RulesDirectory).All.SelectMany(p => p.Detectors.Values),
             d => Assert.False(string.IsNullOrWhiteSpace(d.Definition.Description), d.Name));
         var copy = CopyOfContractReview();
-        var file = Path.Combine(copy, "detectors.json");
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
-        json["detectors"]!.AsArray().First(d => (string?)d!["name"] == "laws_of")!.AsObject().Remove("description");
-        File.WriteAllText(file, json.ToJsonString());
+        Fixtures.EditJson(copy, PolicyLoader.DetectorsFile, json =>
+            json["detectors"]!.AsArray().First(d => (string?)d!["name"] == "laws_of")!.AsObject().Remove("description"));
 
         var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
 
@@ -157,16 +155,7 @@ public sealed class PolicyLoaderTests : IDisposable
         Assert.Contains(error.Errors, e => e.Contains("'nested'", StringComparison.Ordinal) && e.Contains("exponentially", StringComparison.Ordinal) && e.Contains("at most 5 times", StringComparison.Ordinal));
     }
 
-    string CopyOfContractReview()
-    {
-        var target = Path.Combine(_temp, "contract-review");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(Path.Combine(Fixtures.RulesDirectory, "contract-review")))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-        return target;
-    }
+    string CopyOfContractReview() => Fixtures.CopyOfPolicy(_temp);
 
     static void AddDetector(string policyDirectory, string detector)
     {
