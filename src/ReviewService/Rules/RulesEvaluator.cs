@@ -58,14 +58,23 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // Up to max distinct spans (by start) from the detectors' examples, or the passages around them when widened, the
+    // Up to max spans that do not overlap from the detectors' examples, or the passages around them when widened, the
     // detectors in the order given, each read only as far as needed (DetectorHits.Examples); shown in text order. Only
     // the spans kept are copied out of the text.
-    static List<Evidence> Examples(IEnumerable<string> detectors, DetectorHits hits, string text, int max, bool widen) =>
-        [.. detectors
-            .SelectMany(d => hits.Examples(d).Select(s => (Detector: d, Span: widen ? Passages.Around(text, s.Start, s.End) : s)))
-            .DistinctBy(x => x.Span.Start)
-            .Take(max)
-            .OrderBy(x => x.Span.Start)
-            .Select(x => new Evidence(x.Span.Start, x.Span.End, text[x.Span.Start..x.Span.End], x.Detector))];
+    static List<Evidence> Examples(IEnumerable<string> detectors, DetectorHits hits, string text, int max, bool widen)
+    {
+        var kept = new List<(string Detector, (int Start, int End) Span)>();
+        foreach (var (detector, span) in detectors.SelectMany(d => hits.Examples(d).Select(s => (d, widen ? Passages.Around(text, s.Start, s.End) : s))))
+        {
+            if (kept.Count == max)
+            {
+                break;
+            }
+            if (!kept.Any(k => k.Span.Start < span.End && span.Start < k.Span.End))
+            {
+                kept.Add((detector, span));
+            }
+        }
+        return [.. kept.OrderBy(x => x.Span.Start).Select(x => new Evidence(x.Span.Start, x.Span.End, text[x.Span.Start..x.Span.End], x.Detector))];
+    }
 }
