@@ -108,9 +108,8 @@ public sealed class DetectorHits : IDisposable
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
         readonly int[]?[] _places = new int[forms.Count][];
-        // The scan in text order: every form's places, forms in declared order at one place (place << 16 | form).
-        long[]? _order;
-        int _next;
+        // The scan in text order: the index of each form's next place, and where the last match ended.
+        int[]? _next;
         int _position;
         bool? _exists;
         bool _done;
@@ -177,7 +176,7 @@ public sealed class DetectorHits : IDisposable
         /// Whether the detector matches anywhere: before the scan in text order has started, the forms are tried in turn, each
         /// at its own anchors, and the first match of any answers (a form matching early costs the others nothing).
         /// </summary>
-        public bool Any() => _exists ??= _spans.Count > 0 || (_order is not null
+        public bool Any() => _exists ??= _spans.Count > 0 || (_next is not null
             ? Advance()
             : Guarded(() => Enumerable.Range(0, forms.Count).Any(form => Places(form).Any(place => MatchAt(form, place) > 0))));
 
@@ -246,24 +245,37 @@ public sealed class DetectorHits : IDisposable
             return true;
         });
 
-        // The next non-empty match at or after the end of the previous one, and its form: at the forms' places, in text order.
+        // The next non-empty match at or after the end of the previous one, and its form: the forms' places merged in text
+        // order, forms in declared order at one place.
         (int Start, int Length, int Form)? Next()
         {
-            if (_order is null)
+            _next ??= new int[forms.Count];
+            while (true)
             {
-                _order = [.. Enumerable.Range(0, forms.Count).SelectMany(form => Places(form).Select(place => (long)place << 16 | (uint)form))];
-                Array.Sort(_order);
-            }
-            while (_next < _order.Length)
-            {
-                var (place, form) = ((int)(_order[_next] >> 16), (int)(_order[_next++] & 0xFFFF));
-                if (place >= _position && MatchAt(form, place) is var length and > 0)
+                var form = -1;
+                for (var f = 0; f < forms.Count; f++)
+                {
+                    var places = Places(f);
+                    while (_next[f] < places.Length && places[_next[f]] < _position)
+                    {
+                        _next[f]++;
+                    }
+                    if (_next[f] < places.Length && (form < 0 || places[_next[f]] < Places(form)[_next[form]]))
+                    {
+                        form = f;
+                    }
+                }
+                if (form < 0)
+                {
+                    return null;
+                }
+                var place = Places(form)[_next[form]++];
+                if (MatchAt(form, place) is var length and > 0)
                 {
                     _position = place + length;
                     return (place, length, form);
                 }
             }
-            return null;
         }
     }
 }
