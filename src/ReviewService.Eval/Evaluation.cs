@@ -18,6 +18,7 @@ public static class Evaluation
         var results = new List<PairResult>();
         var governingLaw = new List<(string Contract, string Expected, string? Extracted)>();
         var clock = new Stopwatch();
+        var evidence = new List<(string Text, Evidence First)>();
         long bytes = 0;
 
         foreach (var contract in contracts)
@@ -26,6 +27,8 @@ public static class Evaluation
             clock.Start();
             var findings = await RulesEvaluator.EvaluateAsync(policy, contract.Text);
             clock.Stop();
+            findings = Clauses.Widen(contract.Text, findings);
+            evidence.AddRange(findings.Where(f => f.Outcome == Outcome.Present && f.Evidence.Count > 0).Select(f => (contract.Text, f.Evidence[0])));
             retrieval.Add(contract, findings);
             var byCheck = findings.ToDictionary(f => f.Check);
             foreach (var check in checks)
@@ -55,7 +58,16 @@ public static class Evaluation
         return new EvalReport(policy.Name, policy.Version, contracts.Count, overall, scores, new Extractions(law), results)
         {
             Retrieval = retrieval.Report(),
+            Evidence = Score(evidence),
         };
+    }
+
+    static EvidenceScore Score(List<(string Text, Evidence First)> evidence)
+    {
+        var lengths = evidence.Select(e => e.First.End - e.First.Start).Order().ToList();
+        var readable = evidence.Count(e => !Clauses.TooShort(e.Text, e.First.Start, e.First.End));
+        return new EvidenceScore(evidence.Count, readable, Ratio(readable, evidence.Count), lengths.Count == 0 ? 0 : lengths[lengths.Count / 2],
+            lengths.Count == 0 ? 0 : lengths[^1]);
     }
 
     public static CategoryLabel? Label(LabelledContract contract, string category) =>

@@ -74,6 +74,7 @@ public static class EvalProgram
         ReportWriter.Write(report, options.OutputPath, markdownPath);
         Console.WriteLine(ReportWriter.OneLine(report));
         Console.WriteLine(ReportWriter.RetrievalLine(report));
+        Console.WriteLine(ReportWriter.EvidenceLine(report));
         if (host is not null)
         {
             Console.WriteLine(CascadeSummary.OneLine(report));

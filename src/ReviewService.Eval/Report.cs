@@ -24,7 +24,16 @@ public sealed record EvalReport(
     public double? JudgeRecall => Retrieval?.JudgeRecall;
     /// <summary>What the retrieval stage sends the judge and how much of the labelled clauses that covers.</summary>
     public RetrievalReport? Retrieval { get; init; }
+    /// <summary>Whether the rules' present decisions show a reader enough to check them.</summary>
+    public EvidenceScore? Evidence { get; init; }
 }
+
+/// <summary>
+/// The evidence of the rules' present decisions (every check, every contract): how many findings, how many show a
+/// clause of at least <c>Clauses.MinCharacters</c> characters and <c>Clauses.MinWords</c> words in their first evidence,
+/// and the median length of that evidence, with the share of each.
+/// </summary>
+public sealed record EvidenceScore(int PresentFindings, int Readable, double ReadableShare, int MedianCharacters, int LongestCharacters);
 
 public sealed record OverallScore(
     int Pairs, int DecidedByRules, double Coverage, double DecidedAccuracy, int Undetermined,

@@ -27,6 +27,9 @@ public static class ReportWriter
     public static string RetrievalLine(EvalReport r) => r.Retrieval is not { } x ? "" : string.Create(CultureInfo.InvariantCulture,
         $"judgeRecall {x.JudgeRecall:0.000} ({x.Recalled} of {x.Pairs}; own passages {x.OwnPassagesRecall:0.000}), passages {x.PassageShareOfDocumentTokens:P1} of the document's tokens over {x.ReviewsSendingPassages} reviews, LLM prompt tokens avoided {x.LlmCost.AvoidedShare:P1} ({x.LlmCost.SentTokens:N0} sent of {x.LlmCost.AllChecksWholeDocumentTokens:N0}){(x.WholeDocumentMode ? ", whole-document mode" : "")}");
 
+    public static string EvidenceLine(EvalReport r) => r.Evidence is not { } e ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"present evidence readable {e.ReadableShare:0.000} ({e.Readable} of {e.PresentFindings} at {Retrieval.Clauses.MinCharacters}+ characters and {Retrieval.Clauses.MinWords}+ words), median {e.MedianCharacters} characters, longest {e.LongestCharacters}");
+
     static string Markdown(EvalReport r)
     {
         var s = new StringBuilder();
@@ -38,6 +41,11 @@ public static class ReportWriter
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Governing law extracted correctly for {r.Extractions.GoverningLaw.Correct} of {r.Extractions.GoverningLaw.Expected} contracts that have one ({r.Extractions.GoverningLaw.Accuracy:P1}).");
         s.AppendLine();
+        if (r.Evidence is not null)
+        {
+            s.AppendLine("Evidence of the rules' present decisions (the clause holding the match): " + EvidenceLine(r) + ".");
+            s.AppendLine();
+        }
         s.AppendLine(CultureInfo.InvariantCulture, $"Rules stage: {o.ElapsedSeconds:0.000} s, {o.MegabytesPerSecond:0.0} MB/s (one run, includes warm-up; the benchmark gives the steady figure).");
         s.AppendLine();
         s.AppendLine("Coverage = decided by rules / pairs. Decided accuracy = correct / decided. Precision and recall are over decided pairs.");

@@ -60,8 +60,11 @@ public static partial class Segmenter
         return passages;
     }
 
-    /// <summary>The sentences of the text, trimmed of white space; one longer than <see cref="MaxSentenceCharacters"/> comes in pieces cut at spaces.</summary>
-    static List<Passage> Sentences(string text)
+    /// <summary>
+    /// The sentences and list items of the text, in order, trimmed of white space; one longer than
+    /// <see cref="MaxSentenceCharacters"/> comes in pieces cut at spaces.
+    /// </summary>
+    public static List<Passage> Sentences(string text)
     {
         var sentences = new List<Passage>(text.Length / 150 + 1);
         var from = 0;

@@ -12,7 +12,8 @@ using ReviewService.Telemetry;
 namespace ReviewService.Reviews;
 
 /// <summary>
-/// Evaluates one stored review: rules → retrieval → judge → decision → review queue. The judge sees only what the rules left
+/// Evaluates one stored review: rules → retrieval → judge → decision → review queue, each decision's evidence the clause
+/// that holds it (<see cref="Clauses"/>). The judge sees only what the rules left
 /// undetermined, and of the document only the passages retrieval chose for those checks;
 /// whatever is still undetermined after it goes to the reviewers' queue, with the reason.
 /// </summary>
@@ -27,7 +28,8 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
         IReadOnlyList<CheckFinding> findings;
         using (var rules = ReviewTelemetry.Source.StartActivity("rules"))
         {
-            findings = await RulesEvaluator.EvaluateAsync(policy, item.Text);
+            // A decision's evidence is the clause that holds its matches, which the reviewer and a verifying judge read.
+            findings = Clauses.Widen(item.Text, await RulesEvaluator.EvaluateAsync(policy, item.Text));
             rules?.SetTag("policy.name", policy.Name);
             rules?.SetTag("policy.version", policy.Version);
             rules?.SetTag("rules.checks_decided", findings.Count(f => f.IsDecided));
@@ -49,6 +51,7 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
 
         started = Stopwatch.GetTimestamp();
         var judged = await judge.JudgeAsync(policy, item.Text, findings, ct);
+        judged = judged with { Findings = Clauses.Widen(item.Text, judged.Findings) };
         ReviewTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", "judge"));
 
         using var decide = ReviewTelemetry.Source.StartActivity("decide");

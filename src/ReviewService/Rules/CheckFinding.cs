@@ -18,8 +18,19 @@ public enum DecidedBy
     [JsonStringEnumMemberName("reviewer")] Reviewer,
 }
 
-/// <summary>A span of the extracted text: offsets are UTF-16 code units, end exclusive.</summary>
-public sealed record Evidence(int Start, int End, string Text, string? Detector = null);
+/// <summary>
+/// A span of the extracted text: offsets are UTF-16 code units, end exclusive. Evidence of a decision is the clause that
+/// holds it, with the matched words as <see cref="Marks"/> (offsets in the text, inside the span).
+/// </summary>
+public sealed record Evidence(
+    int Start,
+    int End,
+    string Text,
+    string? Detector = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<Mark>? Marks = null);
+
+/// <summary>Words inside an <see cref="Evidence"/> span that a detector or the judge matched: what the UI marks.</summary>
+public sealed record Mark(int Start, int End);
 
 /// <summary>
 /// The answer to one check of a policy, produced by the rules stage, the judge or a reviewer. A finding the judge decided carries

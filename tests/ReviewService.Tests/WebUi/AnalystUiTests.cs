@@ -38,6 +38,43 @@ public sealed partial class AnalystUiTests(Chromium chromium)
         Assert.Empty(ui.PageErrors);
     }
 
+    [Fact]
+    public async Task AnAnalystReadsEachDecisionsClauseWithTheMatchedWordsMarked()
+    {
+        await using var ui = new ReviewUi(chromium);
+        var (review, _) = await ui.App.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var decided = review.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("outcome").GetString() == "present" && f.GetProperty("evidence").GetArrayLength() > 0).ToList();
+        Assert.NotEmpty(decided);
+
+        var page = await ui.SignInAsync(ReviewApp.AnalystKey);
+        await page.GotoAsync($"/#/reviews/{review.GetProperty("id").GetString()}");
+        await Assertions.Expect(page.Locator("#document mark.match").First).ToBeVisibleAsync();
+        foreach (var finding in decided)
+        {
+            var check = finding.GetProperty("check").GetString()!;
+            foreach (var clause in finding.GetProperty("evidence").EnumerateArray())
+            {
+                // The whole clause is highlighted for the check, and inside it exactly the matched words are marked as such.
+                Assert.Equal(clause.GetProperty("text").GetString(), await MarkedTextAsync(page, check, clause.GetProperty("start").GetInt32(), clause.GetProperty("end").GetInt32(), ""));
+                foreach (var m in clause.GetProperty("marks").EnumerateArray())
+                {
+                    var (start, end) = (m.GetProperty("start").GetInt32(), m.GetProperty("end").GetInt32());
+                    Assert.Equal(Fixtures.Text("contract.txt")[start..end], await MarkedTextAsync(page, check, start, end, ".match"));
+                }
+            }
+        }
+        Assert.Empty(ui.PageErrors);
+    }
+
+    // The text of the document's marks of the check (of the given class) starting between the offsets.
+    static Task<string> MarkedTextAsync(IPage page, string check, int start, int end, string kind) =>
+        page.EvaluateAsync<string>("""
+            ([check, start, end, kind]) => [...document.querySelectorAll(`#document mark${kind}`)]
+              .filter(m => Number(m.dataset.start) >= start && Number(m.dataset.start) < end && m.dataset.checks.split(' ').includes(check))
+              .map(m => m.textContent).join('')
+            """, new object[] { check, start, end, kind });
+
     [GeneratedRegex("#/reviews/([0-9a-f-]{36})$")]
     private static partial Regex ReviewAddress();
 }

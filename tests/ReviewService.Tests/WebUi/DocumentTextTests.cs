@@ -16,13 +16,15 @@ public sealed class DocumentTextTests(Chromium chromium)
         await using var ui = new ReviewUi(chromium);
         var page = await ui.OpenAsync("/");
 
-        // "0123456789": evidence of a over [2,6), a candidate of b over [4,8), a candidate of c inside it over [5,6), one out of range.
+        // "0123456789": evidence of a over [2,6) with its matched word [3,4), a candidate of b over [4,8), a candidate of c
+        // inside it over [5,6), one out of range.
         var pieces = await page.EvaluateAsync<JsonElement>("""
             async () => {
               const { highlight } = await import('/js/dom.js');
               const box = document.createElement('div');
               box.append(highlight('0123456789', [
                 { start: 2, end: 6, check: 'a', kind: 'evidence' },
+                { start: 3, end: 4, check: 'a', kind: 'match' },
                 { start: 4, end: 8, check: 'b', kind: 'candidate' },
                 { start: 5, end: 6, check: 'c', kind: 'candidate' },
                 { start: 9, end: 42, check: 'd', kind: 'candidate' },
@@ -32,7 +34,7 @@ public sealed class DocumentTextTests(Chromium chromium)
             }
             """);
 
-        Assert.Equal(["01", "[23|a|evidence]", "[4|a b|evidence overlap]", "[5|a b c|evidence overlap]", "[67|b|candidate]", "89"],
+        Assert.Equal(["01", "[2|a|evidence]", "[3|a|evidence match]", "[4|a b|evidence overlap]", "[5|a b c|evidence overlap]", "[67|b|candidate]", "89"],
             pieces.EnumerateArray().Select(p => p.GetString()));
     }
 

@@ -1,6 +1,6 @@
 // One check of a queue item as the reviewer sees it: why it is here, what the rules and the model said,
 // its passages (buttons that scroll to the highlight) and the decision controls.
-import { badge, el } from './dom.js';
+import { badge, el, highlight } from './dom.js';
 
 /** check: the queue item's check; finding: the review's finding for it; policyCheck: title and question from the policy. */
 export function checkPanel({ check, finding, policyCheck, verdict, onDecide, onComment, onPassage, onFocus }) {
@@ -50,7 +50,13 @@ function passages(finding, onPassage) {
   if (list.length === 0) return el('p', { className: 'passages' }, 'No passage was found for this check.');
   return el('ol', { className: 'passages' }, list.map(([kind, p]) =>
     el('li', {}, el('button', { type: 'button', className: `passage ${kind}`, onclick: () => onPassage(p.start) },
-      `${kind === 'evidence' ? 'Evidence' : 'Candidate'}: `, snippet(p.text)))));
+      `${kind === 'evidence' ? 'Evidence' : 'Candidate'}: `, p.marks ? clause(p) : snippet(p.text)))));
+}
+
+// An evidence clause in full (at most 600 characters), the words the decision rests on marked.
+function clause(p) {
+  const marks = p.marks.map(m => ({ start: m.start - p.start, end: m.end - p.start, check: '', kind: 'match' }));
+  return el('span', { className: 'clause' }, highlight(p.text, marks));
 }
 
 function snippet(text) {

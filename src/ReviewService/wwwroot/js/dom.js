@@ -35,7 +35,8 @@ export function fill(parent, ...children) {
 /**
  * Splits text at the spans' offsets (UTF-16 code units, end exclusive, as the API gives them) into text nodes and
  * <mark> elements. Spans may overlap: each piece between two consecutive offsets is marked with every span covering it.
- * A span is { start, end, check, kind: 'evidence' | 'candidate' }; spans outside the text are ignored.
+ * A span is { start, end, check, kind: 'evidence' | 'candidate' | 'match' } (a match: words a decision rests on, inside its
+ * evidence); spans outside the text are ignored.
  */
 export function highlight(text, spans) {
   const valid = spans.filter(s => Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.start < s.end && s.end <= text.length);
@@ -53,16 +54,18 @@ export function highlight(text, spans) {
 
 function mark(piece, from, covering) {
   const checks = [...new Set(covering.map(s => s.check))];
-  const kind = covering.some(s => s.kind === 'evidence') ? 'evidence' : 'candidate';
-  const classes = [kind, covering.length > 1 ? 'overlap' : null].filter(Boolean).join(' ');
+  const kind = covering.some(s => s.kind === 'evidence' || s.kind === 'match') ? 'evidence' : 'candidate';
+  const matched = covering.some(s => s.kind === 'match');
+  const classes = [kind, matched ? 'match' : null, covering.filter(s => s.kind !== 'match').length > 1 ? 'overlap' : null].filter(Boolean).join(' ');
   const title = covering.map(s => `${s.check}: ${s.kind}`).join('\n');
   return el('mark', { className: classes, title, dataset: { checks: checks.join(' '), start: String(from) } }, piece);
 }
 
-/** The review's passages as highlight spans: evidence and candidates of the given findings. */
+/** The review's passages as highlight spans: evidence (the clause, and the words matched in it) and candidates of the given findings. */
 export function passagesOf(findings) {
   return findings.flatMap(f => [
     ...(f.evidence ?? []).map(p => ({ start: p.start, end: p.end, check: f.check, kind: 'evidence' })),
+    ...(f.evidence ?? []).flatMap(p => p.marks ?? []).map(m => ({ start: m.start, end: m.end, check: f.check, kind: 'match' })),
     ...(f.candidates ?? []).map(p => ({ start: p.start, end: p.end, check: f.check, kind: 'candidate' })),
   ]);
 }

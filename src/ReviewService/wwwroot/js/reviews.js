@@ -78,7 +78,7 @@ export function renderReview(view, [id]) {
         const documentText = await api(`/v1/reviews/${id}/document`).catch(error => ({ text: null, error }));
         // Evidence of every finding; candidate passages only where a person still has to decide.
         const open = new Set(review.findings.filter(f => f.outcome === 'undetermined').map(f => f.check));
-        const passages = passagesOf(review.findings).filter(p => p.kind === 'evidence' || open.has(p.check));
+        const passages = passagesOf(review.findings).filter(p => p.kind !== 'candidate' || open.has(p.check));
         fill(documentPane, documentText.text === null ? documentText.error.message : highlight(documentText.text, passages));
         shownText = true;
       }
