@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReviewService.Policies;
 
 namespace ReviewService.Eval;
 
@@ -13,6 +14,12 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
     public string? ProfileFolder { get; init; }
     /// <summary>Run the policy's own examples (<see cref="PolicyTest"/>) instead of evaluating: no data set.</summary>
     public bool Test { get; init; }
+    /// <summary>Measure the rules and write <c>calibration.json</c> into the policy folder <see cref="OutputPath"/> instead of evaluating.</summary>
+    public bool Calibrate { get; init; }
+    /// <summary>A reviewers' export (the layout of cuad-dev) measured with the data set, all of it.</summary>
+    public string? ReviewedDirectory { get; init; }
+    /// <summary>The calibration's prior (<c>--prior precision:weight</c>).</summary>
+    public CalibrationPrior Prior { get; init; } = new();
 
     public const string Usage = """
         Usage: dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --out <report.json>
@@ -28,12 +35,16 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
           --whole-document-tokens N   measure whole-document mode: documents up to N tokens are sent whole
         Test a policy against its own examples (each detector's matches/doesNotMatch, each check's texts and outcomes):
                dotnet run --project src/ReviewService.Eval -c Release -- --test --policy <name> [--rules <rules dir>]
+        Measure each rule's precision and write the policy's calibration.json (the confidence its decisions carry):
+               dotnet run --project src/ReviewService.Eval -c Release -- --calibrate --policy <name> --data <dir> --half even
+                 --out rules/<name> [--reviewed <a reviewers' export, in the layout of cuad-dev>] [--prior 0.9:10]
+          --prior    what a rule is believed before it is measured: precision:weight in decided pairs (default 0.9:10)
         Build a policy's retrieval profile (retrieval.json) from labelled clauses:
                dotnet run --project src/ReviewService.Eval -c Release -- --policy <name> --data <dir> --half even --out rules/<name>
         """;
 
     /// <summary>Options that take no value.</summary>
-    static readonly string[] Flags = ["--judge", "--test"];
+    static readonly string[] Flags = ["--judge", "--test", "--calibrate"];
 
     public static EvalOptions? Parse(string[] args)
     {
@@ -74,7 +85,12 @@ public sealed record EvalOptions(string Policy, string DataDirectory, string Out
         {
             Half = values.GetValueOrDefault("half") ?? "all",
             WholeDocumentTokens = whole,
-            ProfileFolder = Directory.Exists(output) ? output : null,
+            ProfileFolder = Directory.Exists(output) && !flags.Contains("--calibrate") ? output : null,
+            Calibrate = flags.Contains("--calibrate"),
+            ReviewedDirectory = values.GetValueOrDefault("reviewed"),
+            Prior = values.TryGetValue("prior", out var prior) && prior.Split(":") is [var p, var pw]
+                && double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var precision)
+                && double.TryParse(pw, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) ? new CalibrationPrior(precision, weight) : new CalibrationPrior(),
         };
     }
 }

@@ -38,7 +38,8 @@ public static class Evaluation
                     continue;
                 }
                 var finding = byCheck[check.Name];
-                results.Add(new PairResult(contract.Id, check.Name, finding.Outcome.ToString().ToLowerInvariant(), label.IsPresent, finding.RuleIds));
+                results.Add(new PairResult(contract.Id, check.Name, finding.Outcome.ToString().ToLowerInvariant(), label.IsPresent, finding.RuleIds,
+                    Confidence: finding.IsDecided ? finding.Confidence : null));
                 if (check.ValueKind == ValueNormalizer.Jurisdiction && label.Answer.Length > 0)
                 {
                     governingLaw.Add((contract.Id, label.Answer, finding.Value));
@@ -59,6 +60,7 @@ public static class Evaluation
         {
             Retrieval = retrieval.Report(),
             Evidence = Score(evidence),
+            Calibration = Calibrator.Score(decided.Select(r => (r.Confidence ?? 0, IsCorrect(r)))),
         };
     }
 

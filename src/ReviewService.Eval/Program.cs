@@ -51,6 +51,10 @@ public static class EvalProgram
 
         var dataset = Dataset.Half(Dataset.Load(options.DataDirectory), options.Half);
         dataset = options.Limit is { } limit ? [.. dataset.Take(limit)] : dataset;
+        if (options.Calibrate)
+        {
+            return await CalibrateAsync(policy, options, dataset);
+        }
         if (options.ProfileFolder is { } folder)
         {
             var profile = ProfileBuilder.Build(policy, dataset, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory))),
@@ -75,6 +79,7 @@ public static class EvalProgram
         Console.WriteLine(ReportWriter.OneLine(report));
         Console.WriteLine(ReportWriter.RetrievalLine(report));
         Console.WriteLine(ReportWriter.EvidenceLine(report));
+        Console.WriteLine(ReportWriter.CalibrationLine(report));
         if (host is not null)
         {
             Console.WriteLine(CascadeSummary.OneLine(report));
@@ -88,4 +93,31 @@ public static class EvalProgram
         }
         return 0;
     }
+
+    /// <summary>
+    /// <c>--calibrate</c>: measures every rule on the data set (its chosen half) and on a reviewers' export if given, and
+    /// writes the policy folder's <c>calibration.json</c>.
+    /// </summary>
+    static async Task<int> CalibrateAsync(Policy policy, EvalOptions options, IReadOnlyList<LabelledContract> dataset)
+    {
+        if (!Directory.Exists(options.OutputPath))
+        {
+            Console.Error.WriteLine($"--calibrate writes calibration.json into the policy folder given as --out; {options.OutputPath} is not a folder.");
+            return 2;
+        }
+        List<Calibrator.Source> sources = [new(DatasetName(options.DataDirectory), options.Half, dataset, Path.Combine(options.DataDirectory, "labels.jsonl"))];
+        if (options.ReviewedDirectory is { } reviewed)
+        {
+            sources.Add(new(DatasetName(reviewed), "all", Dataset.Load(reviewed), Path.Combine(reviewed, "labels.jsonl")));
+        }
+        var calibration = await Calibrator.BuildAsync(policy, sources, options.Prior);
+        var path = Path.Combine(options.OutputPath, Calibration.FileName);
+        File.WriteAllText(path, JsonSerializer.Serialize(calibration, ProfileJson) + Environment.NewLine);
+        var measured = calibration.Rules.Values.Where(r => r.Decided > 0).ToList();
+        Console.WriteLine($"Calibration of {calibration.Rules.Count} rules ({measured.Count} decided a labelled pair; {measured.Sum(r => r.Decided)} pairs) " +
+            $"from {string.Join(" and ", sources.Select(s => $"{s.Contracts.Count} contracts of {s.Name} ({s.Split})"))}: {path}");
+        return 0;
+    }
+
+    static string DatasetName(string directory) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
 }

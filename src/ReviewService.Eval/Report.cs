@@ -26,6 +26,8 @@ public sealed record EvalReport(
     public RetrievalReport? Retrieval { get; init; }
     /// <summary>Whether the rules' present decisions show a reader enough to check them.</summary>
     public EvidenceScore? Evidence { get; init; }
+    /// <summary>How well the rules' confidence matches their accuracy on these contracts.</summary>
+    public CalibrationScore? Calibration { get; init; }
 }
 
 /// <summary>
@@ -54,4 +56,5 @@ public sealed record ExtractionMiss(string Contract, string Expected, string? Ex
 /// <c>rules</c> or <c>llm</c>) and what the labels say.
 /// </summary>
 public sealed record PairResult(string Contract, string Check, string Outcome, bool Truth, IReadOnlyList<string> RuleIds,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DecidedBy = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DecidedBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Confidence = null);

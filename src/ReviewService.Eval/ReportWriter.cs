@@ -30,6 +30,9 @@ public static class ReportWriter
     public static string EvidenceLine(EvalReport r) => r.Evidence is not { } e ? "" : string.Create(CultureInfo.InvariantCulture,
         $"present evidence readable {e.ReadableShare:0.000} ({e.Readable} of {e.PresentFindings} at {Retrieval.Clauses.MinCharacters}+ characters and {Retrieval.Clauses.MinWords}+ words), median {e.MedianCharacters} characters, longest {e.LongestCharacters}");
 
+    public static string CalibrationLine(EvalReport r) => r.Calibration is not { } c ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"calibration: ECE {c.Ece:0.000} over {c.Decided} decided pairs ({string.Join(", ", c.Bins.Select(b => $"{b.From:0.0}-{b.To:0.0}: {b.Pairs} at {b.MeanConfidence:0.000} stated, {b.Accuracy:0.000} right"))})");
+
     static string Markdown(EvalReport r)
     {
         var s = new StringBuilder();
@@ -41,6 +44,18 @@ public static class ReportWriter
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Governing law extracted correctly for {r.Extractions.GoverningLaw.Correct} of {r.Extractions.GoverningLaw.Expected} contracts that have one ({r.Extractions.GoverningLaw.Accuracy:P1}).");
         s.AppendLine();
+        if (r.Calibration is { } calibration)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"Confidence of the rules' decisions against their accuracy here (ten bins of confidence; ECE, the gap weighted by pairs: {calibration.Ece:0.000}):");
+            s.AppendLine();
+            s.AppendLine("| confidence | pairs | mean confidence | accuracy |");
+            s.AppendLine("|---|---:|---:|---:|");
+            foreach (var b in calibration.Bins)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {b.From:0.0}–{b.To:0.0} | {b.Pairs} | {b.MeanConfidence:0.000} | {b.Accuracy:0.000} |");
+            }
+            s.AppendLine();
+        }
         if (r.Evidence is not null)
         {
             s.AppendLine("Evidence of the rules' present decisions (the clause holding the match): " + EvidenceLine(r) + ".");

@@ -39,6 +39,8 @@ public sealed class Policy
     public RetrievalProfile? Profile { get; }
     /// <summary>Ranks a document's passages for each check: the retrieval stage's query per check.</summary>
     public PassageRanker Ranker { get; }
+    /// <summary>The rules' measured precisions (<c>calibration.json</c>), when the policy has them: the rules' confidences come from here.</summary>
+    public Calibration? Calibration { get; init; }
 }
 
 /// <summary>What a rule decides when its expression holds, and the expression compiled (<see cref="Holds"/>).</summary>

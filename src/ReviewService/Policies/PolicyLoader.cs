@@ -84,7 +84,7 @@ public static partial class PolicyLoader
 
         var workflows = new HashSet<string>(StringComparer.Ordinal);
         var ruleNames = new HashSet<string>(StringComparer.Ordinal);
-        var rules = new List<CompiledRule>();
+        List<CompiledRule> rules = [];
         foreach (var file in ruleFiles)
         {
             var name = $"{folder}/{Path.GetFileName(file)}";
@@ -115,7 +115,11 @@ public static partial class PolicyLoader
         {
             errors.Add($"{folder}/{RetrievalProfile.FileName}: check '{unknown}' is not a check of the policy.");
         }
-        return errors.Count > 0 ? throw new PolicyLoadException(errors) : new Policy(definition, Version(directory), new DetectorSet(detectors.Values), rules, profile);
+        // Measured confidence replaces the number written in each rule.
+        var calibration = Calibration.Read(directory, [.. rules.Select(r => r.Name)], errors);
+        rules = calibration is null ? rules : [.. rules.Select(r => r with { Confidence = Math.Round(calibration.ConfidenceOf(r.Name), 4) })];
+        return errors.Count > 0 ? throw new PolicyLoadException(errors)
+            : new Policy(definition, Version(directory), new DetectorSet(detectors.Values), rules, profile) { Calibration = calibration };
     }
 
     /// <summary>The policy version: a content hash of every file in its folder, so any edit yields a new version.</summary>

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using ReviewService.Eval;
 using ReviewService.Policies;
+using ReviewService.Rules;
 using ReviewService.Storage;
 
 namespace ReviewService.Tests.ReviewQueue;
@@ -132,6 +133,20 @@ public sealed class QaSamplingTests : IDisposable
         var report = await Evaluation.RunAsync(ContractReview, data);
         Assert.Equal(automated.Count + item.Checks().Count, report.Overall.Pairs);
         Assert.Equal(HttpStatusCode.BadRequest, (await _reviewer.GetAsync("/v1/queue/export?policy=nope")).StatusCode);
+
+        // The calibration command measures the rules on the repository's labelled contracts and the reviewers' verdicts together.
+        var rules = Path.Combine(Path.GetTempPath(), "reviewservice-tests", $"rules-{Guid.NewGuid():N}");
+        var policyFolder = Fixtures.CopyOfPolicy(rules);
+        File.Delete(Path.Combine(policyFolder, Calibration.FileName));
+        var options = EvalOptions.Parse(["--calibrate", "--policy", "contract-review", "--data", Fixtures.EvalData, "--reviewed", folder,
+            "--out", policyFolder, "--rules", rules])!;
+        Assert.Equal(0, await EvalProgram.RunAsync(options));
+        var calibrated = PolicyLoader.Load(policyFolder);
+        Assert.Equal([Path.GetFileName(Fixtures.EvalData), Path.GetFileName(folder)], calibrated.Calibration!.Sources.Select(s => s.Dataset));
+        Assert.Equal(data.Count, calibrated.Calibration.Sources[1].Contracts);
+        var measured = calibrated.Calibration.Rules.Values.Sum(r => r.Decided);
+        Assert.True(measured >= report.Overall.DecidedByRules, $"{measured} decided pairs measured, {report.Overall.DecidedByRules} from the export alone");
+        Assert.All(calibrated.InOrder.Where(r => r.Outcome != Outcome.Undetermined), r => Assert.Equal(Math.Round(calibrated.Calibration.ConfidenceOf(r.Name), 4), r.Confidence));
     }
 
     static string Flip(string outcome) => outcome == "present" ? "absent" : "present";
