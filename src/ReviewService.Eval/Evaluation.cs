@@ -61,7 +61,14 @@ public static class Evaluation
             Retrieval = retrieval.Report(),
             Evidence = Score(evidence),
             Calibration = Calibrator.Score(decided.Select(r => (r.Confidence ?? 0, IsCorrect(r)))),
+            Targets = [.. TargetAccuracies.Select(t => AtTarget(t, decided, results.Count))],
         };
+    }
+
+    static TargetScore AtTarget(double target, List<PairResult> decided, int pairs)
+    {
+        var final = decided.Where(r => r.Confidence >= target).ToList();
+        return new TargetScore(target, final.Count, Ratio(final.Count, pairs), Ratio(final.Count(IsCorrect), final.Count));
     }
 
     static EvidenceScore Score(List<(string Text, Evidence First)> evidence)
@@ -71,6 +78,9 @@ public static class Evaluation
         return new EvidenceScore(evidence.Count, readable, Ratio(readable, evidence.Count), lengths.Count == 0 ? 0 : lengths[lengths.Count / 2],
             lengths.Count == 0 ? 0 : lengths[^1]);
     }
+
+    /// <summary>The target accuracies every report scores (issue 23): the rules' decisions below one would go to the judge or a reviewer.</summary>
+    public static readonly double[] TargetAccuracies = [0.95, 0.97, 0.99];
 
     public static CategoryLabel? Label(LabelledContract contract, string category) =>
         contract.Labels.FirstOrDefault(l => string.Equals(l.Key, category, StringComparison.OrdinalIgnoreCase)).Value;

@@ -80,6 +80,7 @@ public static class EvalProgram
         Console.WriteLine(ReportWriter.RetrievalLine(report));
         Console.WriteLine(ReportWriter.EvidenceLine(report));
         Console.WriteLine(ReportWriter.CalibrationLine(report));
+        Console.WriteLine(ReportWriter.TargetsLine(report));
         if (host is not null)
         {
             Console.WriteLine(CascadeSummary.OneLine(report));

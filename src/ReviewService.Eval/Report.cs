@@ -28,6 +28,8 @@ public sealed record EvalReport(
     public EvidenceScore? Evidence { get; init; }
     /// <summary>How well the rules' confidence matches their accuracy on these contracts.</summary>
     public CalibrationScore? Calibration { get; init; }
+    /// <summary>What the rules would decide at a target accuracy: only decisions whose confidence reaches it stay final.</summary>
+    public IReadOnlyList<TargetScore>? Targets { get; init; }
 }
 
 /// <summary>
@@ -58,3 +60,6 @@ public sealed record ExtractionMiss(string Contract, string Expected, string? Ex
 public sealed record PairResult(string Contract, string Check, string Outcome, bool Truth, IReadOnlyList<string> RuleIds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DecidedBy = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Confidence = null);
+
+/// <summary>At a target accuracy, the rules' decisions whose confidence reaches it: their share of the pairs and their accuracy.</summary>
+public sealed record TargetScore(double Target, int Final, double Coverage, double DecidedAccuracy);

@@ -33,6 +33,9 @@ public static class ReportWriter
     public static string CalibrationLine(EvalReport r) => r.Calibration is not { } c ? "" : string.Create(CultureInfo.InvariantCulture,
         $"calibration: ECE {c.Ece:0.000} over {c.Decided} decided pairs ({string.Join(", ", c.Bins.Select(b => $"{b.From:0.0}-{b.To:0.0}: {b.Pairs} at {b.MeanConfidence:0.000} stated, {b.Accuracy:0.000} right"))})");
 
+    public static string TargetsLine(EvalReport r) => r.Targets is not { } t ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"at target accuracy {string.Join("; ", t.Select(x => $"{x.Target:0.00}: rules final on {x.Coverage:0.000} of pairs, {x.DecidedAccuracy:0.000} right"))}");
+
     static string Markdown(EvalReport r)
     {
         var s = new StringBuilder();
@@ -54,6 +57,11 @@ public static class ReportWriter
             {
                 s.AppendLine(CultureInfo.InvariantCulture, $"| {b.From:0.0}–{b.To:0.0} | {b.Pairs} | {b.MeanConfidence:0.000} | {b.Accuracy:0.000} |");
             }
+            s.AppendLine();
+        }
+        if (r.Targets is not null)
+        {
+            s.AppendLine("What stays final at a target accuracy (a rules decision whose calibrated confidence is below the target goes to the judge or a reviewer): " + TargetsLine(r) + ".");
             s.AppendLine();
         }
         if (r.Evidence is not null)

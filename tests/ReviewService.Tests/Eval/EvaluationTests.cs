@@ -25,6 +25,17 @@ public sealed class EvaluationTests
         Assert.Equal(Math.Round((double)correct / report.Overall.DecidedByRules, 4), report.Overall.DecidedAccuracy);
         Assert.True(report.Extractions.GoverningLaw.Expected > 0);
         Assert.True(report.Overall.MegabytesPerSecond > 0);
+
+        // Every decided pair carries its confidence; the reliability bins hold them all; a higher target keeps fewer decisions final.
+        Assert.Equal(report.Overall.DecidedByRules, report.Results.Count(r => r.Confidence is not null));
+        Assert.Equal(report.Overall.DecidedByRules, report.Calibration!.Bins.Sum(b => b.Pairs));
+        var targets = report.Targets!;
+        Assert.Equal(Evaluation.TargetAccuracies, targets.Select(t => t.Target));
+        Assert.Equal(targets.Select(t => t.Final).OrderDescending(), targets.Select(t => t.Final));
+        Assert.All(targets, t => Assert.Equal(report.Results.Count(r => r.Confidence >= t.Target), t.Final));
+        // Present decisions show a clause a reader can check.
+        Assert.True(report.Evidence!.PresentFindings > 0);
+        Assert.Equal(report.Evidence.PresentFindings, report.Evidence.Readable);
     }
 
     [Fact]
