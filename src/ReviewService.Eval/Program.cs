@@ -57,7 +57,7 @@ public static class EvalProgram
         }
         if (options.ProfileFolder is { } folder)
         {
-            var profile = ProfileBuilder.Build(policy, dataset, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory))),
+            var profile = ProfileBuilder.Build(policy, dataset, DatasetName(options.DataDirectory),
                 options.Half, Path.Combine(options.DataDirectory, "labels.jsonl"));
             var path = Path.Combine(folder, RetrievalProfile.FileName);
             File.WriteAllText(path, JsonSerializer.Serialize(profile, ProfileJson) + Environment.NewLine);

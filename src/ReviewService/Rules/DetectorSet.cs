@@ -28,8 +28,9 @@ public sealed class DetectorSet
     const int Bits = 12;
 
     readonly Dictionary<string, Detector> _byName;
-    // Each anchor by number: its word (lower case, without '*'), whether it is a whole word, and the keys its words are filed under.
-    readonly List<(string Word, bool Whole, int[] Keys)> _anchors = [];
+    // Each anchor by number: its word (lower case, without '*'), whether it is a whole word, the keys its words are filed
+    // under, and how many of its first characters a key compares.
+    readonly List<(string Word, bool Whole, int[] Keys, int Keyed)> _anchors = [];
 
     public DetectorSet(IEnumerable<Detector> detectors)
     {
@@ -42,7 +43,8 @@ public sealed class DetectorSet
             var word = anchor.TrimEnd('*');
             var first = word.Split(' ', '-')[0];
             var whole = !anchor.EndsWith('*') || first.Length < word.Length;
-            _anchors.Add((word, !anchor.EndsWith('*'), !IsWordAnchor(anchor) ? [] : whole || first.Length >= KeyChars ? [KeyOf(first)] : KeysStarting(KeyOf(first))));
+            _anchors.Add((word, !anchor.EndsWith('*'), !IsWordAnchor(anchor) ? [] : whole || first.Length >= KeyChars ? [KeyOf(first)] : KeysStarting(KeyOf(first)),
+                Math.Min(KeyChars, first.Length)));
         }
         int[] Numbers(IEnumerable<string> anchors) => [.. anchors.Select(a => numbers[a.ToLowerInvariant()])];
         // Each form's anchors by number, and its context's, for the scans.
@@ -170,7 +172,7 @@ public sealed class DetectorSet
                 var starts = this[anchor];
                 if (_ends[anchor] is not { } ends)
                 {
-                    var (word, whole, _) = _set._anchors[anchor];
+                    var (word, whole, _, _) = _set._anchors[anchor];
                     ends = _ends[anchor] = [.. starts.Select(s => End(s, word, whole))];
                 }
                 // Ends ascend with starts: the first end at or after 'from' is the one that can be close enough.
@@ -184,9 +186,9 @@ public sealed class DetectorSet
             return false;
         }
 
-        int[] Lookup((string Word, bool Whole, int[] Keys) anchor)
+        int[] Lookup((string Word, bool Whole, int[] Keys, int Keyed) anchor)
         {
-            var (word, whole, wordKeys) = anchor;
+            var (word, whole, wordKeys, keyed) = anchor;
             var found = new List<int>();
             if (wordKeys.Length == 0)
             {
@@ -200,13 +202,11 @@ public sealed class DetectorSet
                 }
                 return [.. found];
             }
-            // The characters of the first word that the key compares.
-            var matched = Math.Min(KeyChars, word.IndexOfAny([' ', '-']) is var space and >= 0 ? space : word.Length);
             foreach (var key in wordKeys)
             {
                 for (int i = _offsets[Bucket(key)], end = _offsets[Bucket(key) + 1]; i < end; i++)
                 {
-                    if (_keys[i] == key && End(_positions[i], word, whole, matched) >= 0)
+                    if (_keys[i] == key && End(_positions[i], word, whole, keyed) >= 0)
                     {
                         found.Add(_positions[i]);
                     }
