@@ -61,13 +61,16 @@ public static class Evaluation
             Retrieval = retrieval.Report(),
             Evidence = Score(evidence),
             Calibration = Calibrator.Score(decided.Select(r => (r.Confidence ?? 0, IsCorrect(r)))),
-            Targets = [.. TargetAccuracies.Select(t => AtTarget(t, decided, results.Count))],
+            Targets = [.. TargetAccuracies.Select(t => AtTarget(t, _ => t, decided, results.Count))],
+            PolicyTarget = policy.Definition.TargetAccuracy is { } target
+                ? AtTarget(target.Overall, r => target.For(policy.Checks[r.Check].Severity), decided, results.Count) : null,
         };
     }
 
-    static TargetScore AtTarget(double target, List<PairResult> decided, int pairs)
+    /// <summary>The decided pairs whose confidence reaches the target for their check (what <c>Verification.Hold</c> leaves final).</summary>
+    static TargetScore AtTarget(double target, Func<PairResult, double> targetOf, List<PairResult> decided, int pairs)
     {
-        var final = decided.Where(r => r.Confidence >= target).ToList();
+        var final = decided.Where(r => r.Confidence >= targetOf(r)).ToList();
         return new TargetScore(target, final.Count, Ratio(final.Count, pairs), Ratio(final.Count(IsCorrect), final.Count));
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
+using ReviewService.Retrieval;
 using ReviewService.Rules;
 
 namespace ReviewService.Eval;
@@ -29,7 +31,7 @@ public static class JudgeRun
 
     static async Task<JudgedReview> ReviewAsync(Policy policy, LabelledContract contract, JudgeHost host, CancellationToken ct)
     {
-        var findings = await RulesEvaluator.EvaluateAsync(policy, contract.Text);
+        var findings = Verification.Hold(policy, Clauses.Widen(contract.Text, await RulesEvaluator.EvaluateAsync(policy, contract.Text)));
         var retrieved = host.Retriever.Retrieve(policy, contract.Text, findings);
         var started = Stopwatch.GetTimestamp();
         var judged = await host.Judge.JudgeAsync(policy, contract.Text, retrieved.Findings, ct);

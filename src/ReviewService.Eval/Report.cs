@@ -30,6 +30,8 @@ public sealed record EvalReport(
     public CalibrationScore? Calibration { get; init; }
     /// <summary>What the rules would decide at a target accuracy: only decisions whose confidence reaches it stay final.</summary>
     public IReadOnlyList<TargetScore>? Targets { get; init; }
+    /// <summary>The same at the policy's own <c>targetAccuracy</c> (its overall target shown; per-severity targets applied): what the service leaves final.</summary>
+    public TargetScore? PolicyTarget { get; init; }
 }
 
 /// <summary>

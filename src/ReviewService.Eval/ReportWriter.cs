@@ -34,7 +34,9 @@ public static class ReportWriter
         $"calibration: ECE {c.Ece:0.000} over {c.Decided} decided pairs ({string.Join(", ", c.Bins.Select(b => $"{b.From:0.0}-{b.To:0.0}: {b.Pairs} at {b.MeanConfidence:0.000} stated, {b.Accuracy:0.000} right"))})");
 
     public static string TargetsLine(EvalReport r) => r.Targets is not { } t ? "" : string.Create(CultureInfo.InvariantCulture,
-        $"at target accuracy {string.Join("; ", t.Select(x => $"{x.Target:0.00}: rules final on {x.Coverage:0.000} of pairs, {x.DecidedAccuracy:0.000} right"))}");
+        $"at target accuracy {string.Join("; ", t.Select(x => $"{x.Target:0.00}: rules final on {x.Coverage:0.000} of pairs, {x.DecidedAccuracy:0.000} right"))}")
+        + (r.PolicyTarget is { } p ? string.Create(CultureInfo.InvariantCulture,
+            $"; at the policy's target ({p.Target:0.00}): rules final on {p.Coverage:0.000} of pairs ({p.Final}), {p.DecidedAccuracy:0.000} right") : "");
 
     static string Markdown(EvalReport r)
     {

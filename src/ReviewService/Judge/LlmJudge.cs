@@ -16,7 +16,9 @@ namespace ReviewService.Judge;
 /// <summary>
 /// One call per review: the undetermined checks that have candidate passages, batched, to the primary model and, when it is
 /// unavailable, the fallback. An answer is accepted only when its quoted evidence is in the document and its confidence
-/// reaches the policy's threshold; anything else leaves the check in the queue, with the answer as a suggestion.
+/// reaches the policy's threshold; anything else leaves the check in the queue, with the answer as a suggestion. A rules
+/// decision held for verification (<see cref="Decisions.Proposal"/>) is asked like any other check, and an accepted answer
+/// settles it only when it agrees with the rule's; otherwise a reviewer decides (<see cref="QueueReasons.Disagreement"/>).
 /// When no model can be used, the checks go to the queue and the review is marked degraded with the reason.
 /// </summary>
 public sealed partial class LlmJudge : IJudge
@@ -155,6 +157,7 @@ public sealed partial class LlmJudge : IJudge
             var rejected = raw.Outcome == Outcome.Undetermined ? QueueReasons.Undetermined
                 : span is null ? QueueReasons.Ungrounded
                 : raw.Confidence < threshold ? QueueReasons.LowConfidence
+                : finding.Proposal is { } held && held.Outcome != raw.Outcome ? QueueReasons.Disagreement
                 : null;
             Count(rejected ?? "accepted", model);
             if (rejected is not null)
@@ -169,7 +172,7 @@ public sealed partial class LlmJudge : IJudge
                 DecidedBy = DecidedBy.Llm,
                 Confidence = raw.Confidence,
                 Evidence = [span!],
-                Note = raw.Rationale,
+                Note = finding.Proposal is { } verified ? Decisions.Verification.Confirmed(verified, raw.Rationale) : raw.Rationale,
                 Model = model,
                 PromptVersion = _prompt.Version,
             };
@@ -245,6 +248,7 @@ public sealed partial class LlmJudge : IJudge
     {
         QueueReasons.Ungrounded => "The judge's evidence is not in the document; see its suggestion.",
         QueueReasons.LowConfidence => $"The judge's confidence is under the policy's threshold of {threshold}; see its suggestion.",
+        QueueReasons.Disagreement => "The rule's answer was measured under the policy's target accuracy, and the judge, reading the clause, answered otherwise: see both.",
         _ => "The judge could not decide this check; see its suggestion.",
     };
 

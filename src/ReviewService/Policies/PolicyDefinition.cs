@@ -9,6 +9,11 @@ public sealed record PolicyDefinition
     public string? Description { get; init; }
     /// <summary>The LLM judge's answers below this confidence go to a reviewer instead, shown as a suggestion.</summary>
     public double JudgeConfidenceThreshold { get; init; } = 0.8;
+    /// <summary>
+    /// The accuracy a rules decision must be measured at to be final: one whose calibrated confidence is under the target for
+    /// its check's severity is held for verification (<see cref="Decisions.Verification"/>). Absent: every rules decision is final.
+    /// </summary>
+    public TargetAccuracy? TargetAccuracy { get; init; }
     public required IReadOnlyList<CheckDefinition> Checks { get; init; }
     public required DecisionTableDefinition Decision { get; init; }
 }
@@ -30,6 +35,15 @@ public sealed record CheckDefinition
     public string? ValueKind { get; init; }
     /// <summary>Short texts and the outcome the rules must reach on each: the check's own tests (<c>--test</c>).</summary>
     public IReadOnlyList<CheckExample> Examples { get; init; } = [];
+}
+
+/// <summary>
+/// <c>"targetAccuracy": { "overall": 0.95, "bySeverity": { "high": 0.97 } }</c>: the accuracy a final rules decision must
+/// have been measured at, for every check or for the checks of one severity.
+/// </summary>
+public sealed record TargetAccuracy(double Overall, IReadOnlyDictionary<string, double>? BySeverity = null)
+{
+    public double For(string severity) => BySeverity is not null && BySeverity.TryGetValue(severity, out var target) ? target : Overall;
 }
 
 /// <summary>A text and the outcome the rules must reach for the check on it.</summary>

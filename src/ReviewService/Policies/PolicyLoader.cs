@@ -200,6 +200,20 @@ public static partial class PolicyLoader
         {
             errors.Add($"{where}: judgeConfidenceThreshold must be a number from 0 to 1.");
         }
+        if (definition.TargetAccuracy is { } target)
+        {
+            foreach (var (level, value) in (target.BySeverity ?? new Dictionary<string, double>()).Prepend(new("overall", target.Overall)))
+            {
+                if (level != "overall" && !Severity.IsKnown(level))
+                {
+                    errors.Add($"{where}: targetAccuracy.bySeverity: '{level}' is not a severity (use {string.Join(", ", Severity.Levels)}).");
+                }
+                if (value is <= 0 or > 1 or double.NaN)
+                {
+                    errors.Add($"{where}: targetAccuracy {level}: {value} must be above 0 and at most 1 (0.95 means a final rules decision was measured right 95% of the time).");
+                }
+            }
+        }
         foreach (var group in definition.Checks.GroupBy(c => c.Name).Where(g => g.Count() > 1))
         {
             errors.Add($"{where}: check '{group.Key}' is declared {group.Count()} times.");

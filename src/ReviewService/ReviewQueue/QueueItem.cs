@@ -9,14 +9,19 @@ public static class QueueReasons
     public const string Undetermined = "undetermined";
     /// <summary>The judge answered, but its evidence is not in the document; its answer is a suggestion.</summary>
     public const string Ungrounded = "ungrounded";
-    /// <summary>The judge answered below the policy's confidence threshold; its answer is a suggestion.</summary>
+    /// <summary>
+    /// The judge answered below the policy's confidence threshold (its answer is a suggestion), or a rules decision was measured
+    /// under the policy's target accuracy and nothing verified it (the rule's answer is the suggestion).
+    /// </summary>
     public const string LowConfidence = "low-confidence";
     /// <summary>The judge could not be used (model unavailable, invalid output, token budget spent): the review is marked degraded.</summary>
     public const string Degraded = "degraded";
+    /// <summary>A rules decision held for verification, and the judge, grounded and confident, answered otherwise: a reviewer decides between them.</summary>
+    public const string Disagreement = "disagreement";
     /// <summary>Decided entirely by rules or the judge, and sampled so reviewers' verdicts measure automated accuracy.</summary>
     public const string QaSample = "qa-sample";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { Undetermined, Ungrounded, LowConfidence, Degraded, QaSample };
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { Undetermined, Ungrounded, LowConfidence, Degraded, Disagreement, QaSample };
 }
 
 /// <summary>What kind of work a queue item is.</summary>

@@ -12,9 +12,9 @@ using ReviewService.Telemetry;
 namespace ReviewService.Reviews;
 
 /// <summary>
-/// Evaluates one stored review: rules → retrieval → judge → decision → review queue, each decision's evidence the clause
-/// that holds it (<see cref="Clauses"/>). The judge sees only what the rules left
-/// undetermined, and of the document only the passages retrieval chose for those checks;
+/// Evaluates one stored review: rules → verification hold → retrieval → judge → decision → review queue, each decision's
+/// evidence the clause that holds it (<see cref="Clauses"/>). The judge sees only what the rules left undetermined or
+/// decided under the policy's target accuracy (<see cref="Verification"/>), and of the document only the passages retrieval chose for those checks;
 /// whatever is still undetermined after it goes to the reviewers' queue, with the reason.
 /// </summary>
 public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever retriever, IJudge judge, IOptions<QueueOptions> queueOptions, TimeProvider clock)
@@ -29,11 +29,13 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
         using (var rules = ReviewTelemetry.Source.StartActivity("rules"))
         {
             // A decision's evidence is the clause that holds its matches, which the reviewer and a verifying judge read.
-            findings = Clauses.Widen(item.Text, await RulesEvaluator.EvaluateAsync(policy, item.Text));
+            // Decisions measured under the policy's target accuracy are held for the judge or a reviewer to verify.
+            findings = Verification.Hold(policy, Clauses.Widen(item.Text, await RulesEvaluator.EvaluateAsync(policy, item.Text)));
             rules?.SetTag("policy.name", policy.Name);
             rules?.SetTag("policy.version", policy.Version);
             rules?.SetTag("rules.checks_decided", findings.Count(f => f.IsDecided));
             rules?.SetTag("rules.checks_undetermined", findings.Count(f => !f.IsDecided));
+            rules?.SetTag("rules.checks_held", findings.Count(f => f.Proposal is not null));
             rules?.SetTag("rules.fired", string.Join(",", findings.SelectMany(f => f.RuleIds)));
         }
         ReviewTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", "rules"));
@@ -66,14 +68,17 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
         return new ReviewResult(policy.Version, status, decision, judged.Findings, queue, now, judged.DegradedReason, judged.Usage);
     }
 
-    /// <summary>Undetermined checks go to reviewers with their reason; a fully automated review may be sampled for QA, with all its checks.</summary>
+    /// <summary>
+    /// Undetermined checks go to reviewers with their reason (a held rules decision the judge did not settle: <c>low-confidence</c>,
+    /// the rule's answer its suggestion); a fully automated review may be sampled for QA, with all its checks.
+    /// </summary>
     NewQueueItem? QueueItemFor(Guid reviewId, Policy policy, JudgeResult judged)
     {
         var undetermined = judged.Findings.Where(f => !f.IsDecided).ToList();
         if (undetermined.Count > 0)
         {
             return new NewQueueItem(Guid.NewGuid(), QueueKinds.Review, [.. undetermined.Select(f =>
-                new QueuedCheck(f.Check, judged.QueueReasons.GetValueOrDefault(f.Check, QueueReasons.Undetermined), policy.Checks[f.Check].Severity))]);
+                new QueuedCheck(f.Check, judged.QueueReasons.GetValueOrDefault(f.Check, f.Proposal is null ? QueueReasons.Undetermined : QueueReasons.LowConfidence), policy.Checks[f.Check].Severity))]);
         }
         return queueOptions.Value.SamplesForQa(reviewId)
             ? new NewQueueItem(Guid.NewGuid(), QueueKinds.QaSample, [.. judged.Findings.Select(f =>

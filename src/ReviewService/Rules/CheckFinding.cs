@@ -34,7 +34,8 @@ public sealed record Mark(int Start, int End);
 
 /// <summary>
 /// The answer to one check of a policy, produced by the rules stage, the judge or a reviewer. A finding the judge decided carries
-/// the <see cref="Model"/> and <see cref="PromptVersion"/>; an undetermined one may carry the judge's refused answer as a <see cref="Suggestion"/>.
+/// the <see cref="Model"/> and <see cref="PromptVersion"/>; an undetermined one may carry the judge's refused answer as a <see cref="Suggestion"/>,
+/// and a rules decision held for verification its rule's answer as a <see cref="Proposal"/> (kept once the judge confirms it).
 /// </summary>
 public sealed record CheckFinding(
     string Check,
@@ -48,7 +49,8 @@ public sealed record CheckFinding(
     string? Note = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PromptVersion = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Judge.JudgeSuggestion? Suggestion = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Judge.JudgeSuggestion? Suggestion = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Decisions.Proposal? Proposal = null)
 {
     [JsonIgnore]
     public bool IsDecided => Outcome != Outcome.Undetermined;

@@ -21,7 +21,7 @@ public static class ReviewTelemetry
     public static readonly Counter<long> LlmCalls = Meter.CreateCounter<long>("reviews.llm.calls", "{call}", "LLM judge calls, by model, role (primary, fallback) and outcome.");
     public static readonly Counter<long> LlmTokens = Meter.CreateCounter<long>("reviews.llm.tokens", "{token}", "Tokens used by the LLM judge, by model and type (input, output).");
     public static readonly Counter<double> LlmCost = Meter.CreateCounter<double>("reviews.llm.cost", "{currency}", "Estimated cost of the LLM judge from the configured prices, by model.");
-    public static readonly Counter<long> JudgeVerdicts = Meter.CreateCounter<long>("reviews.judge.verdicts", "{check}", "Judge answers, by result (accepted, ungrounded, low-confidence, undetermined, unanswered).");
+    public static readonly Counter<long> JudgeVerdicts = Meter.CreateCounter<long>("reviews.judge.verdicts", "{check}", "Judge answers, by result (accepted, ungrounded, low-confidence, disagreement with a held rules decision, undetermined, unanswered).");
     public static readonly Counter<long> QueueResolved = Meter.CreateCounter<long>("reviews.queue.resolved", "{item}", "Queue items resolved by reviewers, by policy and kind (review, qa-sample).");
     public static readonly Counter<long> QaVerdicts = Meter.CreateCounter<long>("reviews.queue.agreement", "{verdict}", "Reviewer verdicts compared with an automated answer, by policy, check, stage (rules, llm, llm-suggestion) and agreed (true, false).");
     public static readonly Histogram<double> LlmDuration = Meter.CreateHistogram<double>("reviews.llm.duration", "s", "One model call including its retries, by model, role and outcome.", advice: Seconds([0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120]));

@@ -21,6 +21,7 @@ export function checkPanel({ check, finding, policyCheck, verdict, onDecide, onC
     el('p', { className: 'rules' }, 'Rules that fired: ',
       finding?.ruleIds?.length ? finding.ruleIds.map((id, i) => [i ? ', ' : '', el('code', { className: 'rule-id' }, id)]) : 'none'),
     finding?.note ? el('p', { className: 'note' }, finding.note) : null,
+    proposal(finding?.proposal),
     suggestion(finding?.suggestion),
     passages(finding, onPassage),
     el('fieldset', { className: 'decision' },
@@ -29,6 +30,18 @@ export function checkPanel({ check, finding, policyCheck, verdict, onDecide, onC
       el('label', { htmlFor: comment.id, className: 'visually-hidden' }, `Comment on ${title}`),
       comment));
   return { panel, radios, comment };
+}
+
+// A rules decision held for verification: the rule, how often it was measured right, and the clause it rests on.
+function proposal(p) {
+  if (!p) return null;
+  const measured = p.decided == null ? 'not measured yet (the calibration does not list it)'
+    : `right on ${p.correct} of ${p.decided} labelled contracts`;
+  return el('div', { className: 'proposal' },
+    el('h3', {}, 'Rule answer held for verification'),
+    el('p', {}, 'Rule ', el('code', { className: 'rule-id' }, p.rule), ' said ', el('strong', {}, p.outcome), '.'),
+    el('p', { className: 'precision' }, `Measured precision ${Number(p.confidence).toFixed(3)} (${measured}), under the policy\u2019s target of ${Number(p.target).toFixed(2)}.`),
+    (p.evidence ?? []).map(e => el('blockquote', { className: 'proposal-clause' }, e.marks ? clause(e) : e.text)));
 }
 
 function suggestion(s) {
