@@ -155,6 +155,20 @@ public sealed class PolicyLoaderTests : IDisposable
         Assert.Contains(error.Errors, e => e.Contains("'nested'", StringComparison.Ordinal) && e.Contains("exponentially", StringComparison.Ordinal) && e.Contains("at most 5 times", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("""{ "overall": 1.5 }""", "targetAccuracy overall: 1.5 must be above 0 and at most 1")]
+    [InlineData("""{ "overall": 0.95, "bySeverity": { "urgent": 0.99 } }""", "targetAccuracy.bySeverity: 'urgent' is not a severity")]
+    [InlineData("""{ "overall": 0.95, "bySeverity": { "high": 0 } }""", "targetAccuracy high: 0 must be above 0")]
+    public void ATargetAccuracyOutsideZeroToOneOrForAnUnknownSeverityIsRefusedNamingTheFile(string target, string expected)
+    {
+        var copy = CopyOfContractReview();
+        Fixtures.EditJson(copy, PolicyLoader.PolicyFile, json => json["targetAccuracy"] = System.Text.Json.Nodes.JsonNode.Parse(target));
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.StartsWith("contract-review/policy.json: ", StringComparison.Ordinal) && e.Contains(expected, StringComparison.Ordinal));
+    }
+
     string CopyOfContractReview() => Fixtures.CopyOfPolicy(_temp);
 
     static void AddDetector(string policyDirectory, string detector)

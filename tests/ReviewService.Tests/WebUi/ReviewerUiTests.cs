@@ -162,6 +162,36 @@ public sealed partial class ReviewerUiTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task ReviewerSeesAHeldRulesDecisionsRuleItsMeasuredPrecisionAndItsClauseWithTheMatchedWordsMarked()
+    {
+        var rules = Path.Combine(Path.GetTempPath(), "reviewservice-targets", Guid.NewGuid().ToString("N"));
+        try
+        {
+            Fixtures.EditJson(Fixtures.CopyOfPolicy(rules), "policy.json", json => json["targetAccuracy"] = new System.Text.Json.Nodes.JsonObject { ["overall"] = 0.999 });
+            await using var ui = new ReviewUi(chromium, new() { ["Policies:Directory"] = rules });
+            var (review, item) = await ui.App.SubmitAndFindItemAsync(JudgeTestData.Distribution());
+            var measured = review.Finding("governing-law").GetProperty("proposal");
+
+            var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
+            await page.GotoAsync($"/#/queue/{item.GetProperty("id").GetString()}");
+
+            var panel = page.Locator("#checks > li[data-check='governing-law']");
+            await Assertions.Expect(panel.Locator(".badges")).ToContainTextAsync("low-confidence");
+            var proposal = panel.Locator(".proposal");
+            await Assertions.Expect(proposal).ToContainTextAsync("Rule GL-1 choice-of-law sentence said present.");
+            await Assertions.Expect(proposal).ToContainTextAsync(
+                $"Measured precision {measured.GetProperty("confidence").GetDouble():0.000} (right on {measured.GetProperty("correct").GetInt32()} of {measured.GetProperty("decided").GetInt32()} labelled contracts), under the policy\u2019s target of 0.999.");
+            await Assertions.Expect(proposal.Locator("blockquote")).ToContainTextAsync("This Agreement shall be governed by the laws of the State of Delaware.");
+            Assert.True(await proposal.Locator("blockquote mark.match").CountAsync() > 0, "the matched words are marked in the clause");
+            Assert.Empty(ui.PageErrors);
+        }
+        finally
+        {
+            Directory.Delete(rules, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SigningInWithAWrongKeyShowsWhyAndSigningOutForgetsTheKey()
     {
         await using var ui = new ReviewUi(chromium);

@@ -40,7 +40,7 @@ function proposal(p) {
   return el('div', { className: 'proposal' },
     el('h3', {}, 'Rule answer held for verification'),
     el('p', {}, 'Rule ', el('code', { className: 'rule-id' }, p.rule), ' said ', el('strong', {}, p.outcome), '.'),
-    el('p', { className: 'precision' }, `Measured precision ${Number(p.confidence).toFixed(3)} (${measured}), under the policy\u2019s target of ${Number(p.target).toFixed(2)}.`),
+    el('p', { className: 'precision' }, `Measured precision ${Number(p.confidence).toFixed(3)} (${measured}), under the policy\u2019s target of ${p.target}.`),
     (p.evidence ?? []).map(e => el('blockquote', { className: 'proposal-clause' }, e.marks ? clause(e) : e.text)));
 }
 
