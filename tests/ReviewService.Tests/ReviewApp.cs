@@ -171,6 +171,28 @@ public static class Fixtures
     public static JsonElement Expected { get; } = JsonDocument.Parse(Text("expected.json")).RootElement;
     public static string GoverningLawState => Expected.GetProperty("governingLawState").GetString()!;
     public static string RulesDirectory => System.IO.Path.Combine(AppContext.BaseDirectory, "rules");
+
+    /// <summary>
+    /// The shipped policies with no <c>targetAccuracy</c>: every rules decision final, for tests of what follows a review the
+    /// rules decide entirely (QA samples, retention) rather than of the target. Settings: <see cref="WithoutTarget"/>.
+    /// </summary>
+    public static string RulesWithoutTarget => UntargetedRules.Value;
+
+    public static Dictionary<string, string?> WithoutTarget(Dictionary<string, string?> settings)
+    {
+        settings["Policies:Directory"] = RulesWithoutTarget;
+        return settings;
+    }
+
+    static readonly Lazy<string> UntargetedRules = new(() =>
+    {
+        var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reviewservice-untargeted", Guid.NewGuid().ToString("N"));
+        foreach (var policy in Directory.GetDirectories(RulesDirectory))
+        {
+            EditJson(CopyOfPolicy(root, System.IO.Path.GetFileName(policy)), "policy.json", json => json.AsObject().Remove("targetAccuracy"));
+        }
+        return root;
+    });
     public static string EvalData => System.IO.Path.Combine(AppContext.BaseDirectory, "eval-data");
 
     /// <summary>

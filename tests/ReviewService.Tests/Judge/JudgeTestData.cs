@@ -28,9 +28,6 @@ public static class JudgeTestData
         4. Law. This Agreement shall be governed by the laws of the State of Delaware.
         """;
 
-    /// <summary>A sentence of <see cref="Distribution"/> that is no check's candidate passage: it must never reach the model.</summary>
-    public const string NotACandidate = "This Distribution Agreement is made between Acme Supplies Inc. and Beta Trading LLC.";
-
     /// <summary>The service pointed at the scripted server, with small timeouts and a circuit breaker that does not trip unless a test says so.</summary>
     public static Dictionary<string, string?> Settings(ScriptedLlmServer server, params (string Key, string? Value)[] overrides)
     {
@@ -61,7 +58,7 @@ public static class JudgeTestData
     /// <summary>The checks the judge should be asked about: those the rules leave undetermined and retrieval finds passages for.</summary>
     public static async Task<IReadOnlyList<CheckFinding>> JudgeableAsync(string text) =>
         [.. Retrieval.PassageRetrieverTests.Retriever(new LlmOptions { Model = PrimaryModel })
-            .Retrieve(ContractReview.Value, text, await RulesEvaluator.EvaluateAsync(ContractReview.Value, text)).Findings
+            .Retrieve(ContractReview.Value, text, ReviewService.Decisions.Verification.Hold(ContractReview.Value, await RulesEvaluator.EvaluateAsync(ContractReview.Value, text))).Findings
             .Where(f => !f.IsDecided && f.Candidates.Count > 0)];
 
     public static async Task<JsonElement> SubmitAndWaitAsync(this HttpClient client, string text)

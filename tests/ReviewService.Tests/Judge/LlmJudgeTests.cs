@@ -1,5 +1,6 @@
 using System.Globalization;
 using ReviewService.ReviewQueue;
+using ReviewService.Rules;
 using static ReviewService.Tests.Judge.JudgeTestData;
 
 namespace ReviewService.Tests.Judge;
@@ -33,13 +34,24 @@ public sealed class LlmJudgeTests : IAsyncLifetime
         Assert.True(call.ResponseFormat.GetProperty("json_schema").GetProperty("strict").GetBoolean());
         Assert.Equal(judgeable.Select(f => f.Check).Order(), call.Checks.Order());
         // Only the candidate passages are sent, not the document.
-        Assert.DoesNotContain(NotACandidate, call.AllText, StringComparison.Ordinal);
+        Assert.Equal(judgeable.SelectMany(f => f.Candidates).Select(c => c.Text.Trim()).Distinct().Order(),
+            call.Checks.SelectMany(call.Passages).Distinct().Order());
         Assert.Contains(NonCompeteClause, call.User, StringComparison.Ordinal);
 
         var documentText = (await (await app.Analyst().GetAsync($"/v1/reviews/{review.GetProperty("id").GetString()}/document")).JsonAsync()).GetProperty("text").GetString()!;
+        var reasons = await app.QueueReasonsAsync(review);
+        // The scripted model answers present everywhere: a held rules decision of absent is a disagreement a reviewer settles.
+        var disagreeing = judgeable.Where(f => f.Proposal?.Outcome == Outcome.Absent).Select(f => f.Check).ToList();
+        Assert.NotEmpty(disagreeing);
         foreach (var check in call.Checks)
         {
             var finding = review.Finding(check);
+            if (disagreeing.Contains(check))
+            {
+                Assert.Equal("undetermined", finding.GetProperty("outcome").GetString());
+                Assert.Equal(QueueReasons.Disagreement, reasons[check]);
+                continue;
+            }
             Assert.Equal("present", finding.GetProperty("outcome").GetString());
             Assert.Equal("llm", finding.GetProperty("decidedBy").GetString());
             Assert.Equal(PrimaryModel, finding.GetProperty("model").GetString());
@@ -53,10 +65,10 @@ public sealed class LlmJudgeTests : IAsyncLifetime
         Assert.Equal(ScriptedReply.PromptTokens, usage.GetProperty("promptTokens").GetInt32());
         Assert.Equal(ScriptedReply.CompletionTokens, usage.GetProperty("completionTokens").GetInt32());
         Assert.Equal((ScriptedReply.PromptTokens * 0.5m + ScriptedReply.CompletionTokens * 1.5m) / 1000m, usage.GetProperty("estimatedCost").GetDecimal());
-        // Checks without candidate passages are not sent: they stay in the queue as undetermined.
-        var reasons = await app.QueueReasonsAsync(review);
-        Assert.All(reasons.Values, r => Assert.Equal(QueueReasons.Undetermined, r));
-        Assert.DoesNotContain(reasons.Keys, call.Checks.Contains);
+        // Checks without candidate passages are not sent: they stay in the queue as undetermined, or low-confidence when held.
+        Assert.All(reasons.Where(r => !call.Checks.Contains(r.Key)), r =>
+            Assert.Equal(review.Finding(r.Key).TryGetProperty("proposal", out _) ? QueueReasons.LowConfidence : QueueReasons.Undetermined, r.Value));
+        Assert.Equal(disagreeing.Order(), reasons.Keys.Where(call.Checks.Contains).Order());
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class QaSamplingTests : IDisposable
 {
     static readonly Policy ContractReview = PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!;
 
-    readonly ReviewApp _app = new(settings: new() { ["Queue:QaSampleRate"] = "1" });
+    readonly ReviewApp _app = new(settings: Fixtures.WithoutTarget(new() { ["Queue:QaSampleRate"] = "1" }));
     readonly HttpClient _reviewer;
 
     public QaSamplingTests() => _reviewer = _app.WithKey(ReviewApp.ReviewerKey);
@@ -42,7 +42,7 @@ public sealed class QaSamplingTests : IDisposable
     [Fact]
     public async Task WithoutSamplingAnAutomatedReviewNeverReachesTheQueue()
     {
-        using var app = new ReviewApp(settings: new() { ["Queue:QaSampleRate"] = "0" });
+        using var app = new ReviewApp(settings: Fixtures.WithoutTarget(new() { ["Queue:QaSampleRate"] = "0" }));
         var review = await app.Analyst().SubmitAndWaitForAsync(AutomatedContract);
 
         var store = (IQueueStore)app.Services.GetService(typeof(IQueueStore))!;

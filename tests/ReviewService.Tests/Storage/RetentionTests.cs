@@ -14,7 +14,7 @@ public sealed class RetentionTests
     public async Task AfterThePeriodTheBackgroundJobPurgesTheTextAndTheComplianceRecordStays()
     {
         var clock = new TestClock();
-        using var app = new ReviewApp(settings: new() { ["Retention:TextDays"] = "30", ["Retention:IntervalMinutes"] = "60", ["Queue:QaSampleRate"] = "1" })
+        using var app = new ReviewApp(settings: Fixtures.WithoutTarget(new() { ["Retention:TextDays"] = "30", ["Retention:IntervalMinutes"] = "60", ["Queue:QaSampleRate"] = "1" }))
         {
             Clock = clock,
         };

@@ -36,10 +36,11 @@ public sealed partial class PrometheusScrapeTests : IAsyncLifetime
     public async Task EveryMetricTheAlertsAndTheDashboardUseIsScrapedAndEveryRuleEvaluates()
     {
         Assert.True(File.Exists(PrometheusBinary), $"{PrometheusBinary} is missing: install Debian's prometheus package (.ci/run does).");
-        using var app = new ReviewApp(settings: Settings(_server,
+        // Without a target the joint filing agreement is decided by the rules alone and sampled for QA, which feeds the agreement metric.
+        using var app = new ReviewApp(settings: Fixtures.WithoutTarget(Settings(_server,
             ("Llm:Fallback:Model", FallbackModel), ("Llm:MaxRetries", "1"), ("Llm:CircuitBreaker:MinimumThroughput", "2"),
             ("Llm:CircuitBreaker:FailureRatio", "0.5"), ("Llm:CircuitBreaker:BreakSeconds", "60"), ("Llm:DailyTokenBudget", "100"),
-            ("Queue:QaSampleRate", "1"), ("Queue:BacklogPollSeconds", "0.5")));
+            ("Queue:QaSampleRate", "1"), ("Queue:BacklogPollSeconds", "0.5"))));
         app.UseKestrel(0);
         app.StartServer();
         var service = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -9,7 +9,7 @@ public sealed class QaAgreementUiTests(Chromium chromium)
     [Fact]
     public async Task AfterVerdictsOnAQaSampleTheAgreementPageShowsTheFiguresPerStageAndCheck()
     {
-        await using var ui = new ReviewUi(chromium, new() { ["Queue:QaSampleRate"] = "1" });
+        await using var ui = new ReviewUi(chromium, Fixtures.WithoutTarget(new() { ["Queue:QaSampleRate"] = "1" }));
         var (review, item) = await ui.App.SubmitAndFindItemAsync(Fixtures.Text("joint-filing-agreement.txt"));
         var automated = review.GetProperty("findings").EnumerateArray()
             .ToDictionary(f => f.GetProperty("check").GetString()!, f => f.GetProperty("outcome").GetString()!);
