@@ -61,17 +61,24 @@ public static class Evaluation
             Retrieval = retrieval.Report(),
             Evidence = Score(evidence),
             Calibration = Calibrator.Score(decided.Select(r => (r.Confidence ?? 0, IsCorrect(r)))),
-            Targets = [.. TargetAccuracies.Select(t => AtTarget(t, _ => t, decided, results.Count))],
+            Targets = [.. TargetAccuracies.Select(t => AtTarget(t, _ => t, results))],
             PolicyTarget = policy.Definition.TargetAccuracy is { } target
-                ? AtTarget(target.Overall, r => target.For(policy.Checks[r.Check].Severity), decided, results.Count) : null,
+                ? AtTarget(target.Overall, r => target.For(policy.Checks[r.Check].Severity), results) : null,
         };
     }
 
-    /// <summary>The decided pairs whose confidence reaches the target for their check (what <c>Verification.Hold</c> leaves final).</summary>
-    static TargetScore AtTarget(double target, Func<PairResult, double> targetOf, List<PairResult> decided, int pairs)
+    /// <summary>
+    /// The decided pairs whose confidence reaches the target for their check (what <c>Verification.Hold</c> leaves final), and
+    /// the contracts whose every scored check is final so (what ends <c>completed</c> without a judge).
+    /// </summary>
+    static TargetScore AtTarget(double target, Func<PairResult, double> targetOf, List<PairResult> pairs)
     {
-        var final = decided.Where(r => r.Confidence >= targetOf(r)).ToList();
-        return new TargetScore(target, final.Count, Ratio(final.Count, pairs), Ratio(final.Count(IsCorrect), final.Count));
+        bool Final(PairResult r) => r.Outcome != "undetermined" && r.Confidence >= targetOf(r);
+        var final = pairs.Where(Final).ToList();
+        var contracts = pairs.GroupBy(r => r.Contract).ToList();
+        var complete = contracts.Count(c => c.All(Final));
+        return new TargetScore(target, final.Count, Ratio(final.Count, pairs.Count), Ratio(final.Count(IsCorrect), final.Count),
+            complete, Ratio(complete, contracts.Count));
     }
 
     static EvidenceScore Score(List<(string Text, Evidence First)> evidence)

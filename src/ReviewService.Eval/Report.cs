@@ -63,5 +63,8 @@ public sealed record PairResult(string Contract, string Check, string Outcome, b
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DecidedBy = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Confidence = null);
 
-/// <summary>At a target accuracy, the rules' decisions whose confidence reaches it: their share of the pairs and their accuracy.</summary>
-public sealed record TargetScore(double Target, int Final, double Coverage, double DecidedAccuracy);
+/// <summary>
+/// At a target accuracy, the rules' decisions whose confidence reaches it: their share of the pairs and their accuracy; and
+/// the contracts the rules decide entirely (every scored check final), which need neither a judge nor a reviewer.
+/// </summary>
+public sealed record TargetScore(double Target, int Final, double Coverage, double DecidedAccuracy, int ContractsAllFinal, double ContractsAllFinalShare);

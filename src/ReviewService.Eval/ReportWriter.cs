@@ -36,7 +36,7 @@ public static class ReportWriter
     public static string TargetsLine(EvalReport r) => r.Targets is not { } t ? "" : string.Create(CultureInfo.InvariantCulture,
         $"at target accuracy {string.Join("; ", t.Select(x => $"{x.Target:0.00}: rules final on {x.Coverage:0.000} of pairs, {x.DecidedAccuracy:0.000} right"))}")
         + (r.PolicyTarget is { } p ? string.Create(CultureInfo.InvariantCulture,
-            $"; at the policy's target ({p.Target:0.00}): rules final on {p.Coverage:0.000} of pairs ({p.Final}), {p.DecidedAccuracy:0.000} right") : "");
+            $"; at the policy's target ({p.Target:0.00}): rules final on {p.Coverage:0.000} of pairs ({p.Final}), {p.DecidedAccuracy:0.000} right, every check final in {p.ContractsAllFinalShare:0.000} of contracts") : "");
 
     static string Markdown(EvalReport r)
     {
