@@ -25,13 +25,16 @@ public sealed record CheckAgreement(string Stage, string Check, int Verdicts, in
 
 /// <summary>
 /// Production accuracy as reviewers measure it. <see cref="Automated"/> covers QA samples (stages <c>rules</c> and <c>llm</c>);
-/// the stage <c>llm-suggestion</c> compares verdicts with the judge's answers that were below the threshold or ungrounded.
+/// the stage <c>llm-suggestion</c> compares verdicts with the judge's answers that were below the threshold or ungrounded, and
+/// <c>rules-held</c> with the rules' answers held under the policy's target accuracy.
 /// </summary>
 public sealed record AgreementStats(string? Policy, DateTimeOffset? Since, AgreementFigure Automated, IReadOnlyList<StageAgreement> ByStage, IReadOnlyList<CheckAgreement> ByCheck);
 
 public static class Agreement
 {
     public const string LlmSuggestion = "llm-suggestion";
+    /// <summary>Verdicts on rules decisions held under the policy's target accuracy: how often the held answers were right.</summary>
+    public const string RulesHeld = "rules-held";
 
     public static async Task<Results<Ok<AgreementStats>, ProblemHttpResult>> GetAsync(string? policy, string? since, IQueueStore store, CancellationToken ct)
     {
@@ -54,6 +57,6 @@ public static class Agreement
             }).ToList();
         var byCheck = counts.OrderBy(c => c.Stage).ThenBy(c => c.Check)
             .Select(c => new CheckAgreement(c.Stage, c.Check, c.Verdicts, c.Agreed, AgreementFigure.Of([c]).Rate)).ToList();
-        return TypedResults.Ok(new AgreementStats(policy, from, AgreementFigure.Of(counts.Where(c => c.Stage != LlmSuggestion)), byStage, byCheck));
+        return TypedResults.Ok(new AgreementStats(policy, from, AgreementFigure.Of(counts.Where(c => c.Stage is not (LlmSuggestion or RulesHeld))), byStage, byCheck));
     }
 }

@@ -130,7 +130,9 @@ public static class ResolveQueueItem
                 Outcome = outcome, DecidedBy = DecidedBy.Reviewer, Confidence = 1.0, Note = v.Comment,
                 Value = outcome == Outcome.Absent ? null : v.Value ?? f.Value, Model = null, PromptVersion = null,
             };
-            verdicts.Add(new Verdict(f.Check, outcome, v.Comment, reasons[f.Check], f.Outcome, f.DecidedBy, f.Suggestion?.Outcome));
+            // A held rules decision nothing verified is compared as the rules' answer (stage rules-held).
+            var (automated, by) = f is { DecidedBy: null, Proposal: { } held } ? (held.Outcome, DecidedBy.Rules) : (f.Outcome, f.DecidedBy);
+            verdicts.Add(new Verdict(f.Check, outcome, v.Comment, reasons[f.Check], automated, by, f.Suggestion?.Outcome));
             audit.Add(new AuditEntry(now, reviewer, "check-decided", item.Id, f.Check, Describe(f), Describe(decided), v.Comment));
             return decided;
         }).ToList();
@@ -154,23 +156,26 @@ public static class ResolveQueueItem
 
     static string Wire<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
-    /// <summary>Agreement is counted where there was an automated answer: the deciding stage for a QA sample, the judge's suggestion otherwise.</summary>
+    /// <summary>
+    /// Agreement is counted where there was an automated answer, as <see cref="IQueueStore.CountAgreementAsync"/> counts it: the
+    /// deciding stage for a QA sample; otherwise the rules' answer of a held decision nothing settled, and the judge's refused answer.
+    /// </summary>
     static void Record(QueueItem item, IReadOnlyList<Verdict> verdicts)
     {
         ReviewTelemetry.QueueResolved.Add(1, new TagList { { "policy", item.Policy }, { "kind", item.Kind } });
         foreach (var v in verdicts)
         {
-            var (stage, automated) = v.Reason == QueueReasons.QaSample && v.AutomatedBy is { } by ? (Wire(by), v.AutomatedOutcome)
-                : v.SuggestedOutcome is { } suggested ? (Agreement.LlmSuggestion, suggested)
-                : ((string?)null, Outcome.Undetermined);
-            if (stage is null)
+            IEnumerable<(string Stage, Outcome Automated)> compared = v.Reason == QueueReasons.QaSample
+                ? v.AutomatedBy is { } by ? [(Wire(by), v.AutomatedOutcome)] : []
+                : [.. v.AutomatedBy == DecidedBy.Rules ? [(Agreement.RulesHeld, v.AutomatedOutcome)] : Array.Empty<(string, Outcome)>(),
+                   .. v.SuggestedOutcome is { } suggested ? [(Agreement.LlmSuggestion, suggested)] : Array.Empty<(string, Outcome)>()];
+            foreach (var (stage, automated) in compared)
             {
-                continue;
+                ReviewTelemetry.QaVerdicts.Add(1, new TagList
+                {
+                    { "policy", item.Policy }, { "check", v.Check }, { "stage", stage }, { "agreed", v.Outcome == automated ? "true" : "false" },
+                });
             }
-            ReviewTelemetry.QaVerdicts.Add(1, new TagList
-            {
-                { "policy", item.Policy }, { "check", v.Check }, { "stage", stage }, { "agreed", v.Outcome == automated ? "true" : "false" },
-            });
         }
     }
 }

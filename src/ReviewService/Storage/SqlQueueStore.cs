@@ -174,13 +174,17 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
     {
         var filter = (policy is null ? "" : " AND policy = @policy") + (since is null ? "" : " AND created_at >= @since");
         await using var db = await dialect.OpenAsync(ct);
-        // A QA sample compares with the stage that decided; a judge's refused answer (low confidence, ungrounded) is compared as a suggestion.
+        // A QA sample compares with the stage that decided; a judge's refused answer (low confidence, ungrounded) is compared as a
+        // suggestion; a held rules decision with the rules' answer.
         var rows = await db.QueryAsync<(string Stage, string Check, long Verdicts, long Agreed)>($"""
             SELECT automated_by, check_name, COUNT(*), SUM(CASE WHEN outcome = automated_outcome THEN 1 ELSE 0 END)
             FROM verdicts WHERE reason = 'qa-sample' AND automated_by IS NOT NULL{filter} GROUP BY automated_by, check_name
             UNION ALL
             SELECT 'llm-suggestion', check_name, COUNT(*), SUM(CASE WHEN outcome = suggested_outcome THEN 1 ELSE 0 END)
             FROM verdicts WHERE suggested_outcome IS NOT NULL{filter} GROUP BY check_name
+            UNION ALL
+            SELECT 'rules-held', check_name, COUNT(*), SUM(CASE WHEN outcome = automated_outcome THEN 1 ELSE 0 END)
+            FROM verdicts WHERE reason <> 'qa-sample' AND automated_by = 'rules'{filter} GROUP BY check_name
             """, new { policy, since = since?.ToUnixTimeMilliseconds() });
         return [.. rows.Select(r => new AgreementCount(r.Stage, r.Check, (int)r.Verdicts, (int)r.Agreed))];
     }

@@ -4,6 +4,7 @@ using ReviewService.Policies;
 using ReviewService.Retrieval;
 using ReviewService.Rules;
 using ReviewService.Tests.Judge;
+using ReviewService.Tests.ReviewQueue;
 using QueueReasons = ReviewService.ReviewQueue.QueueReasons;
 
 namespace ReviewService.Tests.Decisions;
@@ -102,6 +103,30 @@ public sealed class VerificationTests : IAsyncLifetime
         Assert.Contains(DelawareClause, proposal.GetProperty("evidence")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal(QueueReasons.LowConfidence, (await app.QueueReasonsAsync(review))["governing-law"]);
         Assert.Contains("governing-law", review.GetProperty("decision").GetProperty("undetermined").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task AReviewersVerdictsOnHeldDecisionsMeasureTheHeldRulesApartFromTheAutomatedAnswers()
+    {
+        WithTarget(Target(0.999));
+        using var app = new ReviewApp(settings: new() { ["Policies:Directory"] = _rules });
+        var (review, item) = await app.SubmitAndFindItemAsync(JudgeTestData.Distribution());
+        var reviewer = app.WithKey(ReviewApp.ReviewerKey);
+        var held = review.GetProperty("findings").EnumerateArray().Where(f => f.TryGetProperty("proposal", out _))
+            .ToDictionary(f => f.GetProperty("check").GetString()!, f => f.GetProperty("proposal").GetProperty("outcome").GetString()!);
+        Assert.True(held.Count >= 2, "the fixture has several held decisions");
+        var overruled = held.Keys.Order().First();
+
+        await reviewer.ClaimAsync(item);
+        var resolved = await reviewer.ResolveAsync(item, item.Verdicts(c =>
+            !held.TryGetValue(c, out var proposed) ? "absent" : c == overruled ? (proposed == "present" ? "absent" : "present") : proposed));
+        Assert.Equal(System.Net.HttpStatusCode.OK, resolved.StatusCode);
+
+        var stats = await (await reviewer.GetAsync("/v1/stats/agreement")).JsonAsync();
+        var stage = Assert.Single(stats.GetProperty("byStage").EnumerateArray(), s => s.GetProperty("stage").GetString() == "rules-held");
+        Assert.Equal((held.Count, held.Count - 1), (stage.GetProperty("verdicts").GetInt32(), stage.GetProperty("agreed").GetInt32()));
+        // Held answers were never shipped as decisions: the automated figure (QA samples) does not count them.
+        Assert.Equal(0, stats.GetProperty("automated").GetProperty("verdicts").GetInt32());
     }
 
     [Fact]

@@ -12,7 +12,7 @@ export function renderAgreement(view) {
     el('thead', {}, el('tr', {}, headers.map(h => el('th', { scope: 'col' }, h)))), body);
   view.append(
     el('h1', {}, 'QA agreement'),
-    el('p', { className: 'help' }, 'Reviewers\u2019 verdicts on QA samples compared with the stage that decided; llm-suggestion compares with the judge\u2019s refused answers.'),
+    el('p', { className: 'help' }, 'Reviewers\u2019 verdicts on QA samples compared with the stage that decided; llm-suggestion compares with the judge\u2019s refused answers, rules-held with the rules\u2019 answers held under the policy\u2019s target accuracy.'),
     status,
     el('h2', {}, 'By stage'), table('agreement-by-stage', ['Stage', 'Verdicts', 'Agreed', 'Rate'], stages),
     el('h2', {}, 'By check'), table('agreement-by-check', ['Stage', 'Check', 'Verdicts', 'Agreed', 'Rate'], checks));
