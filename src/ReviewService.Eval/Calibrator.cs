@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ReviewService.Decisions;
 using ReviewService.Policies;
 using ReviewService.Retrieval;
 using ReviewService.Rules;

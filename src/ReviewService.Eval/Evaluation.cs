@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Retrieval;

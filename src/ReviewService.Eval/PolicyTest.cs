@@ -1,3 +1,4 @@
+using ReviewService.Decisions;
 using ReviewService.Policies;
 using ReviewService.Rules;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Retrieval;
-using ReviewService.Rules;
 
 namespace ReviewService.Eval;
 

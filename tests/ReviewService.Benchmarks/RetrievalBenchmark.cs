@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Retrieval;
 using ReviewService.Rules;

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using ReviewService.Policies;
-using ReviewService.Rules;
 
 namespace ReviewService.Decisions;
 

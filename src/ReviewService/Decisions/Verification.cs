@@ -1,5 +1,4 @@
 using ReviewService.Policies;
-using ReviewService.Rules;
 
 namespace ReviewService.Decisions;
 

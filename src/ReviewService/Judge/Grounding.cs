@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using ReviewService.Rules;
+using ReviewService.Decisions;
 
 namespace ReviewService.Judge;
 

@@ -1,5 +1,5 @@
+using ReviewService.Decisions;
 using ReviewService.Policies;
-using ReviewService.Rules;
 
 namespace ReviewService.Judge;
 

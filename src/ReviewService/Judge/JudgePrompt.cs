@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.SemanticKernel;
+using ReviewService.Decisions;
 using ReviewService.Policies;
-using ReviewService.Rules;
 
 namespace ReviewService.Judge;
 

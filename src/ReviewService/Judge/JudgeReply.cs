@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ReviewService.Rules;
+using ReviewService.Decisions;
 
 namespace ReviewService.Judge;
 

@@ -5,10 +5,10 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
+using ReviewService.Decisions;
 using ReviewService.Policies;
 using ReviewService.ReviewQueue;
-using ReviewService.Rules;
-using Outcome = ReviewService.Rules.Outcome;
+using Outcome = ReviewService.Decisions.Outcome;
 using ReviewService.Telemetry;
 
 namespace ReviewService.Judge;

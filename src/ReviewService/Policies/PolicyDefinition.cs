@@ -1,4 +1,4 @@
-using ReviewService.Rules;
+using ReviewService.Decisions;
 
 namespace ReviewService.Policies;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using RulesEngine.ExpressionBuilders;
 using RulesEngine.Models;
+using ReviewService.Decisions;
 using ReviewService.Retrieval;
 using ReviewService.Rules;
 

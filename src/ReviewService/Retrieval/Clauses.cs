@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ReviewService.Rules;
+using ReviewService.Decisions;
 
 namespace ReviewService.Retrieval;
 

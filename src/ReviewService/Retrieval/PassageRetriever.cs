@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
-using ReviewService.Rules;
 
 namespace ReviewService.Retrieval;
 

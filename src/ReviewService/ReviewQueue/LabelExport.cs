@@ -2,9 +2,9 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReviewService.Decisions;
 using ReviewService.Http;
 using ReviewService.Policies;
-using ReviewService.Rules;
 using ReviewService.Storage;
 
 namespace ReviewService.ReviewQueue;

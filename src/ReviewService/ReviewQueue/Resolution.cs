@@ -1,5 +1,4 @@
 using ReviewService.Decisions;
-using ReviewService.Rules;
 using ReviewService.Storage;
 
 namespace ReviewService.ReviewQueue;

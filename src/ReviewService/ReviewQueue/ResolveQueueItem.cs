@@ -6,7 +6,6 @@ using ReviewService.Decisions;
 using ReviewService.Http;
 using ReviewService.Policies;
 using ReviewService.Reviews;
-using ReviewService.Rules;
 using ReviewService.Storage;
 using ReviewService.Telemetry;
 

@@ -1,6 +1,5 @@
 using ReviewService.Decisions;
 using ReviewService.Judge;
-using ReviewService.Rules;
 using ReviewService.Storage;
 
 namespace ReviewService.Reviews;

@@ -1,3 +1,5 @@
+using ReviewService.Decisions;
+
 namespace ReviewService.Rules;
 
 /// <summary>One detector's matches in a document.</summary>

@@ -1,3 +1,4 @@
+using ReviewService.Decisions;
 using ReviewService.Policies;
 
 namespace ReviewService.Rules;
@@ -41,16 +42,16 @@ public static class RulesEvaluator
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
         if (deciding is not null && deciding.Outcome != Outcome.Undetermined && !deciding.Detectors.Any(timedOut.Contains))
         {
-            var evidence = deciding.Outcome == Outcome.Present ? Examples(deciding.EvidenceDetectors, hits, text, MaxEvidence, widen: false) : [];
+            var evidence = deciding.Outcome == Outcome.Present ? Examples(deciding.EvidenceDetectors, hits, text, MaxEvidence) : [];
             return new CheckFinding(check.Name, deciding.Outcome, DecidedBy.Rules, deciding.Confidence, evidence, ruleIds, [], value);
         }
 
         // The check's own candidate detectors first; when none matches, the passages its rules read (a word that kept an
         // "absent" rule from firing), so the judge and the reviewer always see why the rules could not decide.
-        var candidates = Examples(check.Candidates ?? readDetectors, hits, text, MaxCandidates, widen: true);
+        var candidates = Examples(check.Candidates ?? readDetectors, hits, text, MaxCandidates);
         if (candidates.Count == 0 && check.Candidates is not null)
         {
-            candidates = Examples(readDetectors, hits, text, MaxCandidates, widen: true);
+            candidates = Examples(readDetectors, hits, text, MaxCandidates);
         }
         var note = readDetectors.Any(timedOut.Contains)
             ? "The rules stage used up its matching budget on this document before this check's detectors finished; the rules could not decide."
@@ -58,13 +59,13 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // Up to max spans that do not overlap from the detectors' examples, or the passages around them when widened, the
-    // detectors in the order given, each read only as far as needed (DetectorHits.Examples); shown in text order. Only
-    // the spans kept are copied out of the text.
-    static List<Evidence> Examples(IEnumerable<string> detectors, DetectorHits hits, string text, int max, bool widen)
+    // Up to max matches that do not overlap from the detectors' examples, the detectors in the order given, each read only as
+    // far as needed (DetectorHits.Examples); in text order, only the spans kept copied out of the text. The retrieval stage
+    // turns candidates into passages, and Clauses evidence into clauses.
+    static List<Evidence> Examples(IEnumerable<string> detectors, DetectorHits hits, string text, int max)
     {
         var kept = new List<(string Detector, (int Start, int End) Span)>();
-        foreach (var (detector, span) in detectors.SelectMany(d => hits.Examples(d).Select(s => (d, widen ? Passages.Around(text, s.Start, s.End) : s))))
+        foreach (var (detector, span) in detectors.SelectMany(d => hits.Examples(d).Select(span => (d, span))))
         {
             if (kept.Count == max)
             {

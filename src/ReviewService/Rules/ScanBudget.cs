@@ -1,3 +1,4 @@
+
 namespace ReviewService.Rules;
 
 /// <summary>

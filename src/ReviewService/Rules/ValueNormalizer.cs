@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
+
 namespace ReviewService.Rules;
 
 /// <summary>Turns the raw text a value detector captured into the value an analyst reads ("the State of New York" → "New York").</summary>

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.ReviewQueue;
-using ReviewService.Rules;
 
 namespace ReviewService.Storage;
 

@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
+using ReviewService.Decisions;
 using ReviewService.ReviewQueue;
-using ReviewService.Rules;
 
 namespace ReviewService.Storage;
 

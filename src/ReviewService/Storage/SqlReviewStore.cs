@@ -3,7 +3,6 @@ using Dapper;
 using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.ReviewQueue;
-using ReviewService.Rules;
 
 namespace ReviewService.Storage;
 

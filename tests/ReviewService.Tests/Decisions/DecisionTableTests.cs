@@ -1,6 +1,5 @@
 using ReviewService.Decisions;
 using ReviewService.Policies;
-using ReviewService.Rules;
 
 namespace ReviewService.Tests.Decisions;
 

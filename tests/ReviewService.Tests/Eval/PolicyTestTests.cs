@@ -24,7 +24,7 @@ public sealed class PolicyTestTests : IDisposable
 
         Assert.Empty(await PolicyTest.FailuresAsync(policy));
         Assert.All(policy.Detectors.Values, d => Assert.True(d.Definition.Examples is { Matches.Count: > 0, DoesNotMatch.Count: > 0 }, d.Name));
-        Assert.Contains(policy.Definition.Checks, c => c.Examples.Any(e => e.Outcome == ReviewService.Rules.Outcome.Present));
+        Assert.Contains(policy.Definition.Checks, c => c.Examples.Any(e => e.Outcome == ReviewService.Decisions.Outcome.Present));
         Assert.Equal(0, await EvalProgram.RunAsync(EvalOptions.Parse(["--test", "--policy", "contract-review", "--rules", Fixtures.RulesDirectory])!));
     }
 

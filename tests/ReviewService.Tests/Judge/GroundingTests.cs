@@ -1,5 +1,5 @@
+using ReviewService.Decisions;
 using ReviewService.Judge;
-using ReviewService.Rules;
 
 namespace ReviewService.Tests.Judge;
 

@@ -1,6 +1,6 @@
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
-using ReviewService.Rules;
 
 namespace ReviewService.Tests.Judge;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using ReviewService.Decisions;
 using ReviewService.Judge;
-using ReviewService.Rules;
 
 namespace ReviewService.Tests.Judge;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Rules;

@@ -1,6 +1,6 @@
 using System.Globalization;
+using ReviewService.Decisions;
 using ReviewService.ReviewQueue;
-using ReviewService.Rules;
 using static ReviewService.Tests.Judge.JudgeTestData;
 
 namespace ReviewService.Tests.Judge;

@@ -1,5 +1,5 @@
+using ReviewService.Decisions;
 using ReviewService.Retrieval;
-using ReviewService.Rules;
 
 namespace ReviewService.Tests.Retrieval;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.Policies;
 using ReviewService.Retrieval;

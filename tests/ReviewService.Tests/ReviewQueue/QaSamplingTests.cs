@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Net;
+using ReviewService.Decisions;
 using ReviewService.Eval;
 using ReviewService.Policies;
-using ReviewService.Rules;
 using ReviewService.Storage;
 
 namespace ReviewService.Tests.ReviewQueue;

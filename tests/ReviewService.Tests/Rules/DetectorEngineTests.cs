@@ -218,16 +218,4 @@ public sealed class DetectorEngineTests
     {
         Assert.Throws<ArgumentException>(() => new DetectorHits("x", Detectors).Has("nope"));
     }
-
-    [Fact]
-    public void PassageWidensAMatchToItsSentence()
-    {
-        const string text = "First sentence here. Neither party may assign this Agreement without consent. Last one.";
-        var start = text.IndexOf("assign", StringComparison.Ordinal);
-
-        var passage = Passages.Around(text, new Evidence(start, start + 6, "assign"));
-
-        Assert.Equal("Neither party may assign this Agreement without consent.", passage.Text);
-        Assert.Equal(passage.Text, text[passage.Start..passage.End]);
-    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ReviewService.Rules;
+namespace ReviewService.Decisions;
 
 [JsonConverter(typeof(JsonStringEnumConverter<Outcome>))]
 public enum Outcome
