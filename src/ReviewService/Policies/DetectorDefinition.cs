@@ -42,16 +42,39 @@ public sealed record DetectorForm
     /// stop between.
     /// </summary>
     public DetectorContext? After { get; init; }
+    /// <summary>
+    /// The name of one of the policy's <see cref="DetectorFile.Contexts"/>: a match of this form does not count when that
+    /// context holds before it (<c>"unless": "denied"</c>: not after a denial in the same clause).
+    /// </summary>
+    public string? Unless { get; init; }
 }
 
-/// <summary>Words near a match, what a look-behind would otherwise restate (<see cref="DetectorForm.After"/>).</summary>
+/// <summary>
+/// Words before a match, what a look-behind would otherwise restate (<see cref="DetectorForm.After"/>,
+/// <see cref="DetectorForm.Unless"/>): one of <see cref="AnyOf"/> (written as anchors are) ends at most <see cref="Within"/>
+/// characters before the match, in the same clause (none of <see cref="EndsAt"/> between), where it does not start one of
+/// the <see cref="Except"/> phrases, and with none of the <see cref="StoppedBy"/> words between it and the match.
+/// </summary>
 public sealed record DetectorContext
 {
     public IReadOnlyList<string> AnyOf { get; init; } = [];
     public int Within { get; init; }
+    /// <summary>Phrases that start with one of the words and do not count as it ("no more than" is no denial).</summary>
+    public IReadOnlyList<string> Except { get; init; } = [];
+    /// <summary>Words that end the context's reach ("No licence is granted, but the Distributor may audit ...").</summary>
+    public IReadOnlyList<string> StoppedBy { get; init; } = [];
+    /// <summary>The characters that end a clause: a full stop unless the context says otherwise.</summary>
+    public string EndsAt { get; init; } = ".";
 
-    /// <summary>The look-behind this context stands for: what a search of the whole text checks (ignoring case, as anchors are compared).</summary>
-    public string LookBehind => $@"(?<=(?i:\b(?:{string.Join('|', AnyOf.Select(AsPattern))})\b)[^.]{{0,{Within}}})";
+    /// <summary>Every word and phrase the context looks up (all written as anchors are).</summary>
+    public IEnumerable<string> Words => AnyOf.Concat(Except).Concat(StoppedBy);
+
+    /// <summary>The look-behind this context stands for, holding (<c>(?&lt;=...)</c>) or not (<c>(?&lt;!...)</c>): what a search of the whole text checks, ignoring case as anchors are compared.</summary>
+    public string LookBehind(bool holds) =>
+        $@"(?<{(holds ? '=' : '!')}(?i:{(Except.Count == 0 ? "" : $@"(?!\b{OneOf(Except)}\b)")}\b{OneOf(AnyOf)}\b)"
+        + $@"(?:{(StoppedBy.Count == 0 ? "" : $@"(?!(?i:\b{OneOf(StoppedBy)}\b))")}[^{Regex.Escape(EndsAt)}]){{0,{Within}}})";
+
+    static string OneOf(IEnumerable<string> anchors) => $"(?:{string.Join('|', anchors.Select(AsPattern))})";
 
     // An anchor as a pattern: its words, white space between them, a final '*' any further word characters.
     static string AsPattern(string anchor) =>

@@ -84,5 +84,7 @@ public sealed record DetectorFile
 {
     /// <summary>Named word lists, defined once and referenced from patterns as <c>{{name}}</c>: phrases, matched ignoring white space runs.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Lists { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>Named contexts, defined once and named by a form's <c>unless</c> (<c>"denied"</c>: a denial earlier in the clause).</summary>
+    public IReadOnlyDictionary<string, DetectorContext> Contexts { get; init; } = new Dictionary<string, DetectorContext>();
     public required IReadOnlyList<DetectorDefinition> Detectors { get; init; }
 }

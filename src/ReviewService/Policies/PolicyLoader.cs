@@ -180,7 +180,7 @@ public static partial class PolicyLoader
             }
             try
             {
-                detectors[d.Name] = new Detector(d, file.Lists);
+                detectors[d.Name] = new Detector(d, file.Lists, file.Contexts);
             }
             catch (UnsafePatternException e)
             {

@@ -3,8 +3,8 @@ using ReviewService.Policies;
 
 namespace ReviewService.Rules;
 
-/// <summary>A form compiled: its anchors and context, and its pattern anchored where an attempt starts (<c>\G</c>), without the context.</summary>
-public sealed record CompiledForm(IReadOnlyList<string> Anchors, DetectorContext? After, Regex Anchored);
+/// <summary>A form compiled: its anchors and contexts, and its pattern anchored where an attempt starts (<c>\G</c>), without the contexts.</summary>
+public sealed record CompiledForm(IReadOnlyList<string> Anchors, DetectorContext? After, DetectorContext? Unless, Regex Anchored);
 
 /// <summary>
 /// A detector ready to run: its forms with the policy's word lists in place, each compiled anchored where the attempt
@@ -20,25 +20,28 @@ public sealed partial class Detector
     // stage's per-document budget of match attempts (ScanBudget) bounds the rest.
     static readonly TimeSpan MatchTimeout = Regex.InfiniteMatchTimeout;
 
-    /// <summary>Compiles <paramref name="definition"/>; <paramref name="lists"/> are the policy's word lists.</summary>
-    public Detector(DetectorDefinition definition, IReadOnlyDictionary<string, IReadOnlyList<string>>? lists = null)
+    /// <summary>Compiles <paramref name="definition"/>; <paramref name="lists"/> and <paramref name="contexts"/> are the policy's named word lists and contexts.</summary>
+    public Detector(DetectorDefinition definition, IReadOnlyDictionary<string, IReadOnlyList<string>>? lists = null,
+        IReadOnlyDictionary<string, DetectorContext>? contexts = null)
     {
         Definition = definition;
         var forms = definition.Keywords is { } keywords
             ? [(Anchors: (IReadOnlyList<string>)[.. keywords.Select(KeywordAnchor).Distinct(StringComparer.OrdinalIgnoreCase)],
-                After: (DetectorContext?)null, Pattern: @"\b" + Alternation(keywords) + @"\b")]
-            : (definition.Forms ?? []).Select(f => (f.Anchors, f.After, Pattern: WithLists(string.Concat(f.Pattern), lists ?? new Dictionary<string, IReadOnlyList<string>>()))).ToList();
+                After: (DetectorContext?)null, Unless: (DetectorContext?)null, Pattern: @"\b" + Alternation(keywords) + @"\b")]
+            : (definition.Forms ?? []).Select(f => (f.Anchors, f.After, Unless: Named(f.Unless, contexts),
+                Pattern: WithLists(string.Concat(f.Pattern), lists ?? new Dictionary<string, IReadOnlyList<string>>()))).ToList();
         if (forms.Count == 0 || forms.Any(f => f.Anchors.Count == 0 || f.Anchors.Any(string.IsNullOrWhiteSpace) || f.Pattern.Length == 0))
         {
             throw new ArgumentException("every form needs its 'anchors' (the words or phrases every match starts with) and a 'pattern'.");
         }
-        if (forms.SelectMany(f => f.Anchors.Concat(f.After?.AnyOf ?? [])).FirstOrDefault(a => a.EndsWith('*') && a.TrimEnd('*').Length < 3) is { } shortPrefix)
+        if (forms.SelectMany(f => f.Anchors.Concat(f.After?.Words ?? []).Concat(f.Unless?.Words ?? [])).FirstOrDefault(a => a.EndsWith('*') && a.TrimEnd('*').Length < 3) is { } shortPrefix)
         {
             throw new ArgumentException($"the anchor '{shortPrefix}' starts too many words: a prefix needs three characters or more (list the words instead).");
         }
-        if (forms.FirstOrDefault(f => f.After is { } a && (a.Within <= 0 || a.AnyOf.Count == 0 || !a.AnyOf.All(DetectorSet.IsWordAnchor))) is { After: { } bad })
+        if (forms.SelectMany(f => new[] { f.After, f.Unless }).FirstOrDefault(c => c is not null
+            && (c.Within <= 0 || c.AnyOf.Count == 0 || c.EndsAt.Length == 0 || !c.Words.All(DetectorSet.IsWordAnchor))) is { } bad)
         {
-            throw new ArgumentException($"'after' needs 'anyOf', words as anchors are written (not {string.Join(", ", bad.AnyOf.Where(w => !DetectorSet.IsWordAnchor(w)).Select(w => $"'{w}'"))}), and 'within' above 0 (not {bad.Within}).");
+            throw new ArgumentException($"a context needs 'anyOf', its words as anchors are written (not {string.Join(", ", bad.Words.Where(w => !DetectorSet.IsWordAnchor(w)).Select(w => $"'{w}'"))}), 'within' above 0 (not {bad.Within}) and 'endsAt' characters.");
         }
         var options = RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
         if (!definition.CaseSensitive)
@@ -46,15 +49,18 @@ public sealed partial class Detector
             options |= RegexOptions.IgnoreCase;
         }
         // The whole alternation is compiled first, so a syntax error reports the pattern as written.
-        Pattern = string.Join('|', forms.Select(f => f.After?.LookBehind + f.Pattern));
+        Pattern = string.Join('|', forms.Select(f => f.After?.LookBehind(holds: true) + f.Unless?.LookBehind(holds: false) + f.Pattern));
         Regex = new Regex(Pattern, options, MatchTimeout);
         if (PatternSafety.NestedRepetition(Pattern) is { } nested)
         {
             throw new UnsafePatternException(nested);
         }
         HasValue = Regex.GetGroupNames().Contains("value");
-        Forms = [.. forms.Select(f => new CompiledForm(f.Anchors, f.After, new Regex(@"\G(?:" + f.Pattern + ")", options, MatchTimeout)))];
+        Forms = [.. forms.Select(f => new CompiledForm(f.Anchors, f.After, f.Unless, new Regex(@"\G(?:" + f.Pattern + ")", options, MatchTimeout)))];
     }
+
+    static DetectorContext? Named(string? name, IReadOnlyDictionary<string, DetectorContext>? contexts) => name is null ? null
+        : contexts?.GetValueOrDefault(name) ?? throw new ArgumentException($"unknown context '{name}' (contexts: {string.Join(", ", contexts?.Keys ?? [])}).");
 
     // A keyword is its own anchor when it is words (its first word otherwise, a symbol searched for as it is).
     static string KeywordAnchor(string keyword) =>

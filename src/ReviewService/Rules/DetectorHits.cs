@@ -105,7 +105,7 @@ public sealed class DetectorHits : IDisposable
 
     /// <summary>A detector's scan of the text, advanced on demand; the matches found so far are kept.</summary>
     sealed class Scan(Detector detector, string text, DetectorSet.Anchors anchors, IReadOnlyList<int[]> forms,
-        IReadOnlyList<(int[] Anchors, int Within)?> contexts, ScanBudget budget)
+        IReadOnlyList<(DetectorSet.Context? After, DetectorSet.Context? Unless)> contexts, ScanBudget budget)
     {
         readonly List<Evidence> _spans = [];
         readonly List<string> _values = [];
@@ -145,7 +145,7 @@ public sealed class DetectorHits : IDisposable
         // looked up in the anchors, is checked first: it costs no match attempt.
         int MatchAt(int form, int place, bool charge = true)
         {
-            if (contexts[form] is var (words, within) && !anchors.IsAfter(words, within, place))
+            if (contexts[form] is var (after, unless) && (after is not null && !anchors.Holds(after, place) || unless is not null && anchors.Holds(unless, place)))
             {
                 return 0;
             }

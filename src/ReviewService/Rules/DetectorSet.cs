@@ -37,7 +37,8 @@ public sealed class DetectorSet
         Values = [.. detectors];
         _byName = Values.ToDictionary(d => d.Name, StringComparer.Ordinal);
         var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var anchor in Values.SelectMany(d => d.Forms).SelectMany(f => f.Anchors.Concat(f.After?.AnyOf ?? [])).Select(a => a.ToLowerInvariant()).Distinct())
+        foreach (var anchor in Values.SelectMany(d => d.Forms).SelectMany(f => f.Anchors.Concat(f.After?.Words ?? []).Concat(f.Unless?.Words ?? []))
+            .Select(a => a.ToLowerInvariant()).Distinct())
         {
             numbers[anchor] = _anchors.Count;
             var word = anchor.TrimEnd('*');
@@ -47,11 +48,16 @@ public sealed class DetectorSet
                 Math.Min(KeyChars, first.Length)));
         }
         int[] Numbers(IEnumerable<string> anchors) => [.. anchors.Select(a => numbers[a.ToLowerInvariant()])];
-        // Each form's anchors by number, and its context's, for the scans.
+        Context? Numbered(DetectorContext? c) => c is null ? null
+            : new Context(Numbers(c.AnyOf), Numbers(c.Except), Numbers(c.StoppedBy), c.Within, c.EndsAt.ToCharArray());
+        // Each form's anchors by number, and its contexts', for the scans.
         AnchorsOf = Values.ToDictionary(d => d.Name, d => (IReadOnlyList<int[]>)[.. d.Forms.Select(f => Numbers(f.Anchors))], StringComparer.Ordinal);
-        ContextOf = Values.ToDictionary(d => d.Name, d => (IReadOnlyList<(int[] Anchors, int Within)?>)[.. d.Forms.Select(f =>
-            f.After is { } after ? (Numbers(after.AnyOf), after.Within) : ((int[], int)?)null)], StringComparer.Ordinal);
+        ContextOf = Values.ToDictionary(d => d.Name, d => (IReadOnlyList<(Context? After, Context? Unless)>)[.. d.Forms.Select(f =>
+            (Numbered(f.After), Numbered(f.Unless)))], StringComparer.Ordinal);
     }
+
+    /// <summary>A <see cref="DetectorContext"/> with its words by number, as <see cref="Anchors.Holds"/> reads it.</summary>
+    public sealed record Context(int[] AnyOf, int[] Except, int[] StoppedBy, int Within, char[] EndsAt);
 
     /// <summary>
     /// A word anchor: words of ASCII letters and digits, one space (any white space in the text) or a hyphen between two,
@@ -65,8 +71,8 @@ public sealed class DetectorSet
     /// <summary>For each detector, each form's anchors, numbered as in <see cref="Find"/>.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int[]>> AnchorsOf { get; }
 
-    /// <summary>For each detector, each form's context (<see cref="DetectorForm.After"/>): its words by number, and how far before the match they may end.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<(int[] Anchors, int Within)?>> ContextOf { get; }
+    /// <summary>For each detector, each form's contexts (<see cref="DetectorForm.After"/>, <see cref="DetectorForm.Unless"/>), their words by number.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(Context? After, Context? Unless)>> ContextOf { get; }
 
     public Detector this[string name] => _byName[name];
 
@@ -160,30 +166,54 @@ public sealed class DetectorSet
         }
 
         /// <summary>
-        /// Whether one of the anchors ends at most <paramref name="within"/> characters before <paramref name="start"/>, with no
-        /// full stop between: what <c>(?&lt;=\b(?:a|b)\b[^.]{0,within})</c> asks at <paramref name="start"/>.
+        /// Whether the context holds at <paramref name="start"/>, as its look-behind (<see cref="DetectorContext.LookBehind"/>)
+        /// asks: the nearest of its words that ends at most <c>Within</c> characters before, in the same clause and not
+        /// starting an excepted phrase, has none of its stopping words after it. A nearer word hides a farther one, and a
+        /// stopping word after the nearest is after every other too: only the nearest is read.
         /// </summary>
-        public bool IsAfter(int[] anchors, int within, int start)
+        public bool Holds(Context context, int start)
         {
-            var from = Math.Max(0, start - within);
-            from += _text.AsSpan(from, start - from).LastIndexOf('.') + 1;
-            foreach (var anchor in anchors)
+            var from = Math.Max(0, start - context.Within);
+            from += _text.AsSpan(from, start - from).LastIndexOfAny(context.EndsAt) + 1;
+            var nearest = -1;
+            foreach (var anchor in context.AnyOf)
             {
-                var starts = this[anchor];
-                if (_ends[anchor] is not { } ends)
+                var (starts, ends) = (this[anchor], EndsOf(anchor));
+                // Ends ascend with starts: the last end at or before start, back past those that start an excepted phrase.
+                var i = Array.BinarySearch(ends, start);
+                for (i = i < 0 ? ~i - 1 : i; i >= 0 && ends[i] >= from && ends[i] > nearest; i--)
                 {
-                    var (word, whole, _, _) = _set._anchors[anchor];
-                    ends = _ends[anchor] = [.. starts.Select(s => End(s, word, whole))];
-                }
-                // Ends ascend with starts: the first end at or after 'from' is the one that can be close enough.
-                var i = Array.BinarySearch(ends, from);
-                i = i < 0 ? ~i : i;
-                if (i < ends.Length && ends[i] <= start)
-                {
-                    return true;
+                    if (!context.Except.Any(e => Array.BinarySearch(this[e], starts[i]) >= 0))
+                    {
+                        nearest = ends[i];
+                        break;
+                    }
                 }
             }
-            return false;
+            if (nearest < 0)
+            {
+                return false;
+            }
+            foreach (var stop in context.StoppedBy)
+            {
+                var at = this[stop];
+                var k = Array.BinarySearch(at, nearest);
+                if ((k < 0 ? ~k : k) is var next && next < at.Length && at[next] < start)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        int[] EndsOf(int anchor)
+        {
+            if (_ends[anchor] is not { } ends)
+            {
+                var (word, whole, _, _) = _set._anchors[anchor];
+                ends = _ends[anchor] = [.. this[anchor].Select(s => End(s, word, whole))];
+            }
+            return ends;
         }
 
         int[] Lookup((string Word, bool Whole, int[] Keys, int Keyed) anchor)

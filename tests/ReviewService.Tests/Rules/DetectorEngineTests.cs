@@ -110,6 +110,36 @@ public sealed class DetectorEngineTests
     }
 
     [Fact]
+    public void AnUnlessContextFindsWhatTheNegativeLookBehindItStandsForFinds()
+    {
+        var denied = new DetectorContext
+        {
+            AnyOf = ["no", "neither", "never"], Except = ["no more", "no later"], StoppedBy = ["but", "unless"], Within = 40, EndsAt = ".;:",
+        };
+        var detector = new Detector(new DetectorDefinition
+        {
+            Name = "d", Description = "d",
+            Forms = [new() { Anchors = ["audit*"], Unless = "denied", Pattern = [@"\baudit\w*"] }],
+        }, contexts: new Dictionary<string, DetectorContext> { ["denied"] = denied });
+        const string text = "Neither party may audit the other. No more than once a year may Supplier audit. No licence is granted; Supplier may audit. "
+            + "No licence is granted but Supplier may audit. No audit. no later than June, then never. NO ONE WILL EVER AUDIT. Audits of "
+            + "no kind, no time, none, and some text long enough to leave the reach of the denial before it audits. no Auditor. "
+            + "no more, no matter: audit.";
+
+        var found = Found(new DetectorSet([detector]), "d", text);
+
+        Assert.Equal(Expected(detector, text), found);
+        Assert.Equal(["audit", "audit", "audit", "Audits", "audits", "audit"], found.Select(f => text[f.Item1..f.Item2]));
+    }
+
+    [Fact]
+    public void AnUnknownContextIsRefusedNamingTheContextsThereAre() =>
+        Assert.Contains("unknown context 'denial' (contexts: denied)", Assert.Throws<ArgumentException>(() => new Detector(new DetectorDefinition
+        {
+            Name = "d", Description = "d", Forms = [new() { Anchors = ["audit"], Unless = "denial", Pattern = ["audit"] }],
+        }, contexts: new Dictionary<string, DetectorContext> { ["denied"] = new() { AnyOf = ["no"], Within = 9 } })).Message, StringComparison.Ordinal);
+
+    [Fact]
     public void APrefixAnchorOfFewerThanThreeCharactersIsRefused() =>
         Assert.Contains("three characters", Assert.Throws<ArgumentException>(() => Compile(@"\bco-?own", ["co*"])).Message, StringComparison.Ordinal);
 
