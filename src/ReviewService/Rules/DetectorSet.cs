@@ -166,10 +166,8 @@ public sealed class DetectorSet
         }
 
         /// <summary>
-        /// Whether the context holds at <paramref name="start"/>, as its look-behind (<see cref="DetectorContext.LookBehind"/>)
-        /// asks: the nearest of its words that ends at most <c>Within</c> characters before, in the same clause and not
-        /// starting an excepted phrase, has none of its stopping words after it. A nearer word hides a farther one, and a
-        /// stopping word after the nearest is after every other too: only the nearest is read.
+        /// Whether the context holds at <paramref name="start"/> as its look-behind asks (<see cref="DetectorContext.LookBehind"/>): only the
+        /// nearest word counts, as a stopping word after it is after every farther one too.
         /// </summary>
         public bool Holds(Context context, int start)
         {
@@ -190,11 +188,7 @@ public sealed class DetectorSet
                     }
                 }
             }
-            if (nearest < 0)
-            {
-                return false;
-            }
-            foreach (var stop in context.StoppedBy)
+            foreach (var stop in nearest < 0 ? [] : context.StoppedBy)
             {
                 var at = this[stop];
                 var k = Array.BinarySearch(at, nearest);
@@ -203,7 +197,7 @@ public sealed class DetectorSet
                     return false;
                 }
             }
-            return true;
+            return nearest >= 0;
         }
 
         int[] EndsOf(int anchor)
