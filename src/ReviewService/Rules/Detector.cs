@@ -49,7 +49,10 @@ public sealed partial class Detector
             options |= RegexOptions.IgnoreCase;
         }
         // The whole alternation is compiled first, so a syntax error reports the pattern as written.
-        Pattern = string.Join('|', forms.Select(f => f.After?.LookBehind(holds: true) + f.Unless?.LookBehind(holds: false) + f.Pattern));
+        // A form with a context is written (?=form)context(?:form): the same matches, but a search can skip to where the form
+        // could start instead of reading the context back from every position of the text.
+        Pattern = string.Join('|', forms.Select(f => f.After is null && f.Unless is null ? f.Pattern
+            : $"(?=(?:{f.Pattern})){f.After?.LookBehind(holds: true)}{f.Unless?.LookBehind(holds: false)}(?:{f.Pattern})"));
         Regex = new Regex(Pattern, options, MatchTimeout);
         if (PatternSafety.NestedRepetition(Pattern) is { } nested)
         {
