@@ -8,7 +8,7 @@ public abstract class SqlDialect
     public abstract string Name { get; }
     public abstract DbConnection CreateConnection();
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    public virtual async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = CreateConnection();
         await connection.OpenAsync(ct);
