@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Load benchmark: rules-only reviews of CUAD contracts on SQLite and on PostgreSQL, then with an LLM judge (a scripted
 # OpenAI-compatible server answering after a fixed latency) on PostgreSQL. Starts everything itself, one scenario at a time.
+# Each scenario runs ROUNDS times, each round right after the ceiling (deploy/load/ceiling: a minimal ASP.NET Core app
+# that parses the same request and answers a small JSON object) under the same load, and prints the service's share of
+# the ceiling's rate and the cores the service used: absolute rates differ between machines, ratios in one run do not.
 # Usage: deploy/load/bench.sh [connections=8] [seconds=30] [contracts-dir=eval-data/contracts]
-# Environment: LLM_LATENCY_MS (default 200), SCENARIOS (default "sqlite postgres postgres-llm"), PORT (default 5090).
+# Environment: LLM_LATENCY_MS (default 200), SCENARIOS (default "sqlite postgres postgres-llm"), PORT (default 5090),
+# ROUNDS (default 2).
 # Needs: wrk and jq (Debian), python3, PostgreSQL (Debian's postgresql; started in a temp dir by .ci/postgres), the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build -c Release src/ReviewService -v q -nologo >/dev/null
+dotnet build -c Release deploy/load/ceiling -v q -nologo >/dev/null
 # One request body per contract, sent in turn.
 for contract in "$contracts"/*.txt; do
   jq -n --rawfile text "$contract" --arg name "$(basename "$contract")" \
@@ -27,8 +32,24 @@ for contract in "$contracts"/*.txt; do
 done
 export BODIES="$work/bodies"
 
+load() { # wrk's summary line (submit.lua's) for the app on $port
+  wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" | tail -1
+}
+rate() { sed -E 's/.* ([0-9.]+)\/s;.*/\1/' <<<"$1"; }
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+ceiling() { # the ceiling's rate under the same load, measured just before the service
+  (cd deploy/load/ceiling/bin/Release/net10.0 && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet Ceiling.dll) > "$work/ceiling.log" 2>&1 &
+  local app=$!; pids+=("$app")
+  for _ in $(seq 120); do curl -fs -o /dev/null -X POST -H "Content-Type: application/json" --data @"$(head -1 "$BODIES")" "http://127.0.0.1:$port/v1/reviews" && break; sleep 0.5; done
+  wrk -t2 -c"$connections" -d5s --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" >/dev/null  # warm-up
+  ceiling_result=$(load)
+  kill "$app"; wait "$app" 2>/dev/null || true
+}
+
 run() { # scenario, then settings as KEY=VALUE
   local scenario=$1; shift
+  ceiling
   # One analyst key sends everything, so the per-credential limits (60 submissions a minute) are lifted.
   # From its own folder, which holds appsettings.*.json (Development: the dev API keys), rules/ and prompts/.
   (cd src/ReviewService/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
@@ -38,8 +59,13 @@ run() { # scenario, then settings as KEY=VALUE
   for _ in $(seq 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
   wrk -t2 -c"$connections" -d5s --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" >/dev/null  # warm-up
   local before; before=$(cut -d' ' -f1-3 /proc/loadavg)
-  local result; result=$(wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" | tail -1)
+  local dotnet_pid; dotnet_pid=$(pgrep -P "$service" -f ReviewService.dll || echo "$service")
+  local cpu_before; cpu_before=$(cpu "$dotnet_pid")
+  local result; result=$(load)
+  local cores; cores=$(awk -v a="$cpu_before" -v b="$(cpu "$dotnet_pid")" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / s }')
   echo "$scenario: $result; load average before: $before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "  ceiling: $ceiling_result"
+  echo "  service/ceiling: $(awk -v a="$(rate "$result")" -v b="$(rate "$ceiling_result")" 'BEGIN { printf "%.3f", a / b }'); service CPU: $cores cores of $(nproc)"
   # What the last reviews became, and who decided the checks of the latest finished one (rules, llm, or none when left to a reviewer).
   local list; list=$(curl -fs -H "X-Api-Key: dev-analyst-key" "http://127.0.0.1:$port/v1/reviews?limit=200")
   local latest; latest=$(curl -fs -H "X-Api-Key: dev-analyst-key" "http://127.0.0.1:$port/v1/reviews/$(jq -r '[.items[] | select(.status != "pending")][0].id' <<<"$list")")
@@ -49,7 +75,7 @@ run() { # scenario, then settings as KEY=VALUE
 }
 
 echo "$(date -u +%FT%TZ), $(nproc) cores, $connections connections, ${seconds} s per scenario, $(ls "$contracts"/*.txt | wc -l) contracts from $contracts"
-for scenario in ${SCENARIOS:-sqlite postgres postgres-llm}; do
+for scenario in $(for s in ${SCENARIOS:-sqlite postgres postgres-llm}; do for _ in $(seq "${ROUNDS:-2}"); do echo "$s"; done; done); do
   case "$scenario" in
     sqlite) run sqlite Storage__Provider=Sqlite ConnectionStrings__Reviews="Data Source=$work/reviews.db" ;;
     postgres|postgres-llm)
