@@ -59,10 +59,9 @@ run() { # scenario, then settings as KEY=VALUE
   for _ in $(seq 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
   wrk -t2 -c"$connections" -d5s --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" >/dev/null  # warm-up
   local before; before=$(cut -d' ' -f1-3 /proc/loadavg)
-  local dotnet_pid; dotnet_pid=$(pgrep -P "$service" -f ReviewService.dll || echo "$service")
-  local cpu_before; cpu_before=$(cpu "$dotnet_pid")
+  local cpu_before; cpu_before=$(cpu "$service")  # exec: the subshell's pid is the service's
   local result; result=$(load)
-  local cores; cores=$(awk -v a="$cpu_before" -v b="$(cpu "$dotnet_pid")" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / s }')
+  local cores; cores=$(awk -v a="$cpu_before" -v b="$(cpu "$service")" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / s }')
   echo "$scenario: $result; load average before: $before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "  ceiling: $ceiling_result"
   echo "  service/ceiling: $(awk -v a="$(rate "$result")" -v b="$(rate "$ceiling_result")" 'BEGIN { printf "%.3f", a / b }'); service CPU: $cores cores of $(nproc)"

@@ -38,7 +38,7 @@ public static class CascadeScore
     }
 
     static PairResult Final(PairResult pair, CheckFinding finding) =>
-        pair with { Outcome = finding.Outcome.ToString().ToLowerInvariant(), DecidedBy = finding.DecidedBy?.ToString().ToLowerInvariant() };
+        pair with { Outcome = finding.Outcome.ToWire(), DecidedBy = finding.DecidedBy?.ToWire() };
 
     /// <summary>Decided = by <paramref name="stage"/>, or by any stage when null.</summary>
     static StageScore Score(List<string> checks, List<PairResult> pairs, string? stage)

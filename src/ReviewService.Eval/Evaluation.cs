@@ -39,7 +39,7 @@ public static class Evaluation
                     continue;
                 }
                 var finding = byCheck[check.Name];
-                results.Add(new PairResult(contract.Id, check.Name, finding.Outcome.ToString().ToLowerInvariant(), label.IsPresent, finding.RuleIds,
+                results.Add(new PairResult(contract.Id, check.Name, finding.Outcome.ToWire(), label.IsPresent, finding.RuleIds,
                     Confidence: finding.IsDecided ? finding.Confidence : null));
                 if (check.ValueKind == ValueNormalizer.Jurisdiction && label.Answer.Length > 0)
                 {

@@ -44,7 +44,7 @@ public static class PolicyTest
                 if (finding.Outcome != example.Outcome)
                 {
                     var by = finding.RuleIds.Count > 0 ? $"rule '{finding.RuleIds[0]}'" : "no rule decided";
-                    failures.Add($"check '{check.Name}': the rules give {Name(finding.Outcome)} ({by}) on its example \"{Shown(example.Text)}\", which expects {Name(example.Outcome)}.");
+                    failures.Add($"check '{check.Name}': the rules give {finding.Outcome.ToWire()} ({by}) on its example \"{Shown(example.Text)}\", which expects {example.Outcome.ToWire()}.");
                 }
             }
         }
@@ -65,8 +65,6 @@ public static class PolicyTest
             $"{policy.Definition.Checks.Count} checks ({checkExamples} examples): {(failures.Count == 0 ? "all pass" : $"{failures.Count} failing")}");
         return failures.Count == 0 ? 0 : 1;
     }
-
-    static string Name(Outcome outcome) => outcome.ToString().ToLowerInvariant();
 
     static string Shown(string text) => text.Length <= 120 ? text : text[..117] + "...";
 }

@@ -18,6 +18,14 @@ public enum DecidedBy
     [JsonStringEnumMemberName("reviewer")] Reviewer,
 }
 
+/// <summary>How <see cref="Outcome"/> and <see cref="DecidedBy"/> are written in the database, notes and metrics: as in JSON.</summary>
+public static class FindingText
+{
+    public static string ToWire(this Outcome outcome) => outcome.ToString().ToLowerInvariant();
+
+    public static string ToWire(this DecidedBy decidedBy) => decidedBy.ToString().ToLowerInvariant();
+}
+
 /// <summary>
 /// A span of the extracted text: offsets are UTF-16 code units, end exclusive. Evidence of a decision is the clause that
 /// holds it, with the matched words as <see cref="Marks"/> (offsets in the text, inside the span).

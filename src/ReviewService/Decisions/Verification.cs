@@ -25,8 +25,8 @@ public static class Verification
         {
             return findings;
         }
-        return [.. findings.Select(f => f.DecidedBy == DecidedBy.Rules && f.Confidence < target.For(policy.Checks[f.Check].Severity)
-            ? Held(policy, f, target.For(policy.Checks[f.Check].Severity)) : f)];
+        return [.. findings.Select(f => f.DecidedBy == DecidedBy.Rules && target.For(policy.Checks[f.Check].Severity) is var least
+            && f.Confidence < least ? Held(policy, f, least) : f)];
     }
 
     static CheckFinding Held(Policy policy, CheckFinding finding, double target)
@@ -42,7 +42,7 @@ public static class Verification
             Evidence = [],
             Candidates = [.. finding.Evidence, .. finding.Candidates],
             Proposal = proposal,
-            Note = $"Rule '{rule}' answered {Wire(finding.Outcome)}, but it is measured right {finding.Confidence:0.###} of the time"
+            Note = $"Rule '{rule}' answered {finding.Outcome.ToWire()}, but it is measured right {finding.Confidence:0.###} of the time"
                 + (measured is null ? "" : $" ({measured.Correct} of {measured.Decided} labelled contracts)")
                 + $", under the policy's target accuracy of {target:0.###}: the answer needs verifying.",
         };
@@ -50,7 +50,5 @@ public static class Verification
 
     /// <summary>The note of a held decision the judge confirmed: the rule, its measured precision, and the judge's own rationale.</summary>
     public static string Confirmed(Proposal proposal, string rationale) =>
-        $"Rule '{proposal.Rule}' (measured right {proposal.Confidence:0.###} of the time) answered {Wire(proposal.Outcome)}; the judge, reading the clause on its own, agreed: {rationale}";
-
-    static string Wire(Outcome outcome) => outcome.ToString().ToLowerInvariant();
+        $"Rule '{proposal.Rule}' (measured right {proposal.Confidence:0.###} of the time) answered {proposal.Outcome.ToWire()}; the judge, reading the clause on its own, agreed: {rationale}";
 }

@@ -151,9 +151,8 @@ public static class ResolveQueueItem
     }
 
     static string Describe(CheckFinding f) =>
-        f.DecidedBy is { } by ? $"{Wire(f.Outcome)} by {Wire(by)}{(f.Value is { } v ? $": {v}" : "")}" : Wire(f.Outcome);
+        f.DecidedBy is { } by ? $"{f.Outcome.ToWire()} by {by.ToWire()}{(f.Value is { } v ? $": {v}" : "")}" : f.Outcome.ToWire();
 
-    static string Wire<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     /// <summary>
     /// Agreement is counted where there was an automated answer, as <see cref="IQueueStore.CountAgreementAsync"/> counts it: the
@@ -164,17 +163,33 @@ public static class ResolveQueueItem
         ReviewTelemetry.QueueResolved.Add(1, new TagList { { "policy", item.Policy }, { "kind", item.Kind } });
         foreach (var v in verdicts)
         {
-            IEnumerable<(string Stage, Outcome Automated)> compared = v.Reason == QueueReasons.QaSample
-                ? v.AutomatedBy is { } by ? [(Wire(by), v.AutomatedOutcome)] : []
-                : [.. v.AutomatedBy == DecidedBy.Rules ? [(Agreement.RulesHeld, v.AutomatedOutcome)] : Array.Empty<(string, Outcome)>(),
-                   .. v.SuggestedOutcome is { } suggested ? [(Agreement.LlmSuggestion, suggested)] : Array.Empty<(string, Outcome)>()];
-            foreach (var (stage, automated) in compared)
+            foreach (var (stage, automated) in Compared(v))
             {
                 ReviewTelemetry.QaVerdicts.Add(1, new TagList
                 {
                     { "policy", item.Policy }, { "check", v.Check }, { "stage", stage }, { "agreed", v.Outcome == automated ? "true" : "false" },
                 });
             }
+        }
+    }
+
+    static IEnumerable<(string Stage, Outcome Automated)> Compared(Verdict v)
+    {
+        if (v.Reason == QueueReasons.QaSample)
+        {
+            if (v.AutomatedBy is { } by)
+            {
+                yield return (by.ToWire(), v.AutomatedOutcome);
+            }
+            yield break;
+        }
+        if (v.AutomatedBy == DecidedBy.Rules)
+        {
+            yield return (Agreement.RulesHeld, v.AutomatedOutcome);
+        }
+        if (v.SuggestedOutcome is { } suggested)
+        {
+            yield return (Agreement.LlmSuggestion, suggested);
         }
     }
 }

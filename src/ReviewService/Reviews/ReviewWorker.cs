@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using ReviewService.Decisions;
 using ReviewService.Storage;
 using ReviewService.Telemetry;
 
@@ -65,7 +66,7 @@ public sealed partial class ReviewWorker(
                 ReviewTelemetry.ReviewDuration.Record((clock.GetUtcNow() - item.CreatedAt).TotalSeconds, new KeyValuePair<string, object?>("policy", item.Policy));
                 foreach (var finding in result.Findings)
                 {
-                    ReviewTelemetry.ChecksDecided.Add(1, new TagList { { "policy", item.Policy }, { "outcome", finding.Outcome.ToString().ToLowerInvariant() }, { "decided_by", finding.DecidedBy?.ToString().ToLowerInvariant() ?? "none" } });
+                    ReviewTelemetry.ChecksDecided.Add(1, new TagList { { "policy", item.Policy }, { "outcome", finding.Outcome.ToWire() }, { "decided_by", finding.DecidedBy?.ToWire() ?? "none" } });
                 }
                 if (result.DegradedReason is { } degraded)
                 {

@@ -138,8 +138,8 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
                 new
                 {
                     queue = item.Id.ToString(), review = item.ReviewId.ToString(), policy = item.Policy, check = v.Check, reason = v.Reason,
-                    outcome = Wire(v.Outcome), automated = Wire(v.AutomatedOutcome), automatedBy = v.AutomatedBy is { } by ? Wire(by) : null,
-                    suggested = v.SuggestedOutcome is { } s ? Wire(s) : null, reviewer = resolution.Reviewer, comment = v.Comment, at,
+                    outcome = v.Outcome.ToWire(), automated = v.AutomatedOutcome.ToWire(), automatedBy = v.AutomatedBy is { } by ? by.ToWire() : null,
+                    suggested = v.SuggestedOutcome is { } s ? s.ToWire() : null, reviewer = resolution.Reviewer, comment = v.Comment, at,
                 }, tx);
         }
         foreach (var entry in resolution.Audit)
@@ -237,7 +237,6 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
             DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), r.ResolvedBy, r.ResolvedAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null))];
     }
 
-    static string Wire<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     static Outcome ParseOutcome(string text) => Enum.Parse<Outcome>(text, ignoreCase: true);
 
