@@ -27,7 +27,7 @@ public sealed record DetectorForm
     /// <summary>
     /// What every match of this form starts with, compared ignoring case: a whole word (<c>assign</c>), the start of a
     /// word (<c>assign*</c>), words with white space between them (<c>in no event</c>, <c>upon expir*</c>), or a symbol
-    /// (<c>%</c>). The form is tried only where one of these is in the text: a match
+    /// (<c>%</c>), or <c>{{name}}</c> for every entry of a word list. The form is tried only where one of these is in the text: a match
     /// starting elsewhere is never found, so the anchors must cover every way the pattern can start.
     /// </summary>
     public IReadOnlyList<string> Anchors { get; init; } = [];

@@ -28,8 +28,8 @@ public sealed partial class Detector
         var forms = definition.Keywords is { } keywords
             ? [(Anchors: (IReadOnlyList<string>)[.. keywords.Select(KeywordAnchor).Distinct(StringComparer.OrdinalIgnoreCase)],
                 After: (DetectorContext?)null, Unless: (DetectorContext?)null, Pattern: @"\b" + Alternation(keywords) + @"\b")]
-            : (definition.Forms ?? []).Select(f => (f.Anchors, f.After, Unless: Named(f.Unless, contexts),
-                Pattern: WithLists(string.Concat(f.Pattern), lists ?? new Dictionary<string, IReadOnlyList<string>>()))).ToList();
+            : (definition.Forms ?? []).Select(f => (Anchors: Anchors(f.Anchors, lists ?? new Dictionary<string, IReadOnlyList<string>>()), f.After,
+                Unless: Named(f.Unless, contexts), Pattern: WithLists(string.Concat(f.Pattern), lists ?? new Dictionary<string, IReadOnlyList<string>>()))).ToList();
         if (forms.Count == 0 || forms.Any(f => f.Anchors.Count == 0 || f.Anchors.Any(string.IsNullOrWhiteSpace) || f.Pattern.Length == 0))
         {
             throw new ArgumentException("every form needs its 'anchors' (the words or phrases every match starts with) and a 'pattern'.");
@@ -74,10 +74,16 @@ public sealed partial class Detector
     public static string Alternation(IEnumerable<string> phrases) =>
         "(?:" + string.Join('|', phrases.Select(k => Regex.Escape(k.Trim()).Replace(@"\ ", @"\s+"))) + ")";
 
+    // An anchor written {{name}} stands for every entry of that word list.
+    static IReadOnlyList<string> Anchors(IReadOnlyList<string> anchors, IReadOnlyDictionary<string, IReadOnlyList<string>> lists) =>
+        [.. anchors.SelectMany(a => ListReference().Match(a) is { Success: true } m && m.Length == a.Length ? List(m, lists) : [a])];
+
     static string WithLists(string pattern, IReadOnlyDictionary<string, IReadOnlyList<string>> lists) =>
-        ListReference().Replace(pattern, m => lists.TryGetValue(m.Groups["name"].Value, out var list)
-            ? Alternation(list)
-            : throw new ArgumentException($"unknown word list '{m.Groups["name"].Value}' (lists: {string.Join(", ", lists.Keys)})."));
+        ListReference().Replace(pattern, m => Alternation(List(m, lists)));
+
+    static IReadOnlyList<string> List(Match reference, IReadOnlyDictionary<string, IReadOnlyList<string>> lists) =>
+        lists.GetValueOrDefault(reference.Groups["name"].Value)
+            ?? throw new ArgumentException($"unknown word list '{reference.Groups["name"].Value}' (lists: {string.Join(", ", lists.Keys)}).");
 
     [GeneratedRegex(@"\{\{(?<name>[A-Za-z0-9_-]+)\}\}")]
     private static partial Regex ListReference();

@@ -87,6 +87,6 @@ public static partial class ValueNormalizer
     [GeneratedRegex(@"^(?:(?:the|internal|substantive|laws?|of|state|commonwealth|province|republic)\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex JurisdictionPrefix();
 
-    [GeneratedRegex(@"\s*(?:,\s*)?(?:U\.?S\.?A\.?|United States(?: of America)?)$|\s+(?:law|laws|without|excluding|applicable|and the|as applied)\b.*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\s*(?:,\s*)?(?:U\.?S\.?A\.?|United States(?: of America)?)$|\s+(?:law|laws|without|excluding|applicable|and the|as applied|Special Administrative|SAR)\b.*$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingWords();
 }

@@ -140,6 +140,27 @@ public sealed class DetectorEngineTests
         }, contexts: new Dictionary<string, DetectorContext> { ["denied"] = new() { AnyOf = ["no"], Within = 9 } })).Message, StringComparison.Ordinal);
 
     [Fact]
+    public void AnAnchorNamingAWordListStandsForEveryPhraseOfTheList()
+    {
+        var lists = new Dictionary<string, IReadOnlyList<string>> { ["states"] = ["New York", "Ohio"] };
+        var detector = new Detector(new DetectorDefinition
+        {
+            Name = "law", Description = "d", CaseSensitive = true,
+            Forms = [new() { Anchors = ["{{states}}"], Pattern = [@"(?<value>{{states}})\s+law\s+shall\s+govern"] }],
+        }, lists);
+        const string text = "Ohio law shall govern. Texas law shall govern. New  York law shall govern.";
+
+        var found = Found(new DetectorSet([detector]), "law", text);
+
+        Assert.Equal(Expected(detector, text), found);
+        Assert.Equal(["Ohio", "New  York"], found.Select(f => f.Item3));
+        Assert.Contains("unknown word list 'nations'", Assert.Throws<ArgumentException>(() => new Detector(new DetectorDefinition
+        {
+            Name = "d", Description = "d", Forms = [new() { Anchors = ["{{nations}}"], Pattern = ["law"] }],
+        }, lists)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void APrefixAnchorOfFewerThanThreeCharactersIsRefused() =>
         Assert.Contains("three characters", Assert.Throws<ArgumentException>(() => Compile(@"\bco-?own", ["co*"])).Message, StringComparison.Ordinal);
 

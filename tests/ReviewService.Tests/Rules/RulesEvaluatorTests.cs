@@ -41,6 +41,13 @@ public sealed class RulesEvaluatorTests
     [InlineData("This agreement and any dispute arising out of it shall be governed by and construed in accordance with English law.", "England")]
     [InlineData("The laws of the State of Florida shall govern this Agreement, without reference to conflicts of law provisions.", "Florida")]
     [InlineData("This Agreement has been made in the State of California and shall be governed by and construed in accordance with the laws thereof.", "California")]
+    [InlineData("This Agreement shall be governed by the laws of the Hong Kong Special Administrative Region.", "Hong Kong")]
+    [InlineData("This Contract shall be governed by the laws of the Republic of the Philippines.", "Philippines")]
+    [InlineData("This Agreement shall be governed by and construed in accordance with the laws of the Grand Duchy of Luxembourg.", "Luxembourg")]
+    [InlineData("This Agreement shall be deemed to have been made in, and shall be construed pursuant to the laws of, the State of Tennessee.", "Tennessee")]
+    [InlineData("New York law shall govern this Agreement.", "New York")]
+    [InlineData("XYZ GmbH, a company incorporated in and governed by the laws of Germany, and ABC Inc. agree as follows. This Agreement shall be governed by the laws of the State of New York.", "New York")]
+    [InlineData("Distributor shall comply with all laws governing the sale of the Products, including the laws of the Province of Alberta. This Agreement shall be governed by the laws of the State of Washington.", "Washington")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
