@@ -54,8 +54,9 @@ public sealed class RetrievalScorer(Policy policy, PassageRetriever retriever, T
         if (undetermined.Count > 0)
         {
             var sentPassages = undetermined.SelectMany(f => f.Candidates).DistinctBy(c => (c.Start, c.End)).ToList();
-            _sent += prompt.OverheadTokens(policy, undetermined.Select(f => f.Check), tokens) + retrieved.PassageTokens;
-            _shares.Add(((double)retrieved.PassageTokens / Math.Max(1, documentTokens), (double)sentPassages.Sum(p => p.End - p.Start) / contract.Text.Length));
+            var passageTokens = sentPassages.Sum(p => tokens.Count(p.Text) + JudgePrompt.PassageOverheadTokens);
+            _sent += prompt.OverheadTokens(policy, undetermined.Select(f => f.Check), tokens) + passageTokens;
+            _shares.Add(((double)passageTokens / Math.Max(1, documentTokens), (double)sentPassages.Sum(p => p.End - p.Start) / contract.Text.Length));
         }
 
         var all = undetermined.SelectMany(f => f.Candidates).Select(c => (c.Start, c.End)).ToList();

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Options;
 using ReviewService.Decisions;
 using ReviewService.Judge;
@@ -6,7 +7,7 @@ using ReviewService.Policies;
 namespace ReviewService.Retrieval;
 
 /// <summary>What the retrieval stage chose for one review: the findings with their candidate passages, and what they cost.</summary>
-public sealed record RetrievalResult(IReadOnlyList<CheckFinding> Findings, int Passages, int PassageTokens, bool WholeDocument);
+public sealed record RetrievalResult(IReadOnlyList<CheckFinding> Findings, int Passages, int PassageCharacters, bool WholeDocument);
 
 /// <summary>
 /// The stage between the rules and the judge: for every check the rules left undetermined, the passages the judge reads
@@ -29,7 +30,7 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
         if (llm.Value.WholeDocumentMaxTokens > 0 && tokens.Count(text) is var all && all <= llm.Value.WholeDocumentMaxTokens)
         {
             var whole = new Evidence(0, text.Length, text, "whole-document");
-            return new RetrievalResult([.. findings.Select(f => f.IsDecided ? f : f with { Candidates = [whole] })], 1, all, true);
+            return new RetrievalResult([.. findings.Select(f => f.IsDecided ? f : f with { Candidates = [whole] })], 1, text.Length, true);
         }
 
         var passages = Segmenter.Split(text);
@@ -40,7 +41,7 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
         var chosen = new Dictionary<int, string>();
         var lists = undetermined.ToDictionary(f => f.Check, _ => new List<int>());
         var full = new HashSet<string>(StringComparer.Ordinal);
-        var (used, usedCharacters) = (0, 0);
+        var (used, usedCharacters, counted) = (0, 0, false);
         foreach (var (check, round, p) in Picks(undetermined, ranked))
         {
             if (full.Contains(check))
@@ -49,7 +50,15 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
             }
             if (!chosen.ContainsKey(p))
             {
-                var cost = tokens.Count(text.AsSpan(passages[p].Start, passages[p].Length)) + JudgePrompt.PassageOverheadTokens;
+                var span = text.AsSpan(passages[p].Start, passages[p].Length);
+                // A token is at least one UTF-8 byte, so while the passages' bytes fit the budget their tokens do: the
+                // tokenizer runs only once the budget could be reached, and then on what is chosen (the same choice as counting all).
+                var cost = (counted ? tokens.Count(span) : Encoding.UTF8.GetByteCount(span)) + JudgePrompt.PassageOverheadTokens;
+                if (!counted && used + cost > budget)
+                {
+                    (counted, used) = (true, chosen.Values.Sum(c => tokens.Count(c) + JudgePrompt.PassageOverheadTokens));
+                    cost = tokens.Count(span) + JudgePrompt.PassageOverheadTokens;
+                }
                 // Every check gets its best passage before the document share counts: a short contract is not left unread.
                 if (used + cost > budget || (round > 0 && usedCharacters + passages[p].Length > characters))
                 {
@@ -65,7 +74,7 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
         Evidence Candidate(string check, int p) => new(passages[p].Start, passages[p].End, chosen[p], ranked[check].Detectors.GetValueOrDefault(p));
         return new RetrievalResult(
             [.. findings.Select(f => lists.TryGetValue(f.Check, out var list) ? f with { Candidates = [.. list.Select(p => Candidate(f.Check, p))] } : f)],
-            chosen.Count, used, false);
+            chosen.Count, usedCharacters, false);
     }
 
     /// <summary>The order in which passages are offered: round by round, one per check per round, most severe checks first.</summary>

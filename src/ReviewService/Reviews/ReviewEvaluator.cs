@@ -46,7 +46,7 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
             var retrieved = retriever.Retrieve(policy, item.Text, findings);
             findings = retrieved.Findings;
             retrieval?.SetTag("retrieval.passages", retrieved.Passages);
-            retrieval?.SetTag("retrieval.passage_tokens", retrieved.PassageTokens);
+            retrieval?.SetTag("retrieval.passage_characters", retrieved.PassageCharacters);
             retrieval?.SetTag("retrieval.whole_document", retrieved.WholeDocument);
         }
         ReviewTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", "retrieval"));

@@ -60,9 +60,9 @@ public static class SubmitReview
             var created = await store.CreateAsync(new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text,
                 submission.ExternalRef, submission.Metadata, scopedKey, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(),
                 clock.GetUtcNow()), ct);
-            if (!created.Created)
+            if (created.Earlier is { } raced)
             {
-                return Replay(created.Review, requestHash);
+                return Replay(raced, requestHash);
             }
             activity?.SetTag("review.id", id);
             ReviewTelemetry.ReviewsSubmitted.Add(1, new KeyValuePair<string, object?>("policy", policy.Name));

@@ -30,6 +30,20 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
 
     public override DbConnection CreateConnection() => _dataSource.CreateConnection();
 
+    /// <summary>A relaxed commit returns before the server has flushed its WAL (<c>SET LOCAL</c>: this transaction only).</summary>
+    public override async Task<DbTransaction> BeginAsync(DbConnection db, Commit commit, CancellationToken ct)
+    {
+        var tx = await db.BeginTransactionAsync(ct);
+        if (commit == Commit.Relaxed)
+        {
+            await using var relax = db.CreateCommand();
+            relax.Transaction = tx;
+            relax.CommandText = "SET LOCAL synchronous_commit = off";
+            await relax.ExecuteNonQueryAsync(ct);
+        }
+        return tx;
+    }
+
     // Instances starting together take turns: the second finds the migrations applied.
     public override string MigrationLockSql => "SELECT pg_advisory_xact_lock(8072026)";
 

@@ -90,5 +90,5 @@ public sealed record ReviewCursor(long CreatedAtMs, string Id);
 
 public sealed record ReviewPage(IReadOnlyList<Review> Items, ReviewCursor? Next);
 
-/// <summary>The outcome of storing a submission: the new review, or the one an earlier request with the same idempotency key created.</summary>
-public sealed record CreateResult(Review Review, bool Created);
+/// <summary>The outcome of storing a submission: stored as new, or the review an earlier request with the same idempotency key created.</summary>
+public sealed record CreateResult(Review? Earlier);

@@ -14,6 +14,12 @@ public abstract class SqlDialect
         await connection.OpenAsync(ct);
         return connection;
     }
+    /// <summary>
+    /// Begins a transaction whose commit is <see cref="Commit.Durable"/> (on disk before the commit returns) unless
+    /// <paramref name="commit"/> relaxes it; every other write of the service is durable.
+    /// </summary>
+    public virtual async Task<DbTransaction> BeginAsync(DbConnection db, Commit commit, CancellationToken ct) => await db.BeginTransactionAsync(ct);
+
     /// <summary>Numbered migrations, applied in order once each.</summary>
     public abstract IReadOnlyList<string> Migrations { get; }
     /// <summary>Leases one pending review: parameters @owner, @until, @now; returns its id.</summary>
@@ -34,4 +40,18 @@ public abstract class SqlDialect
 
     /// <summary>Issued API keys expire (keys issued before this migration have none).</summary>
     protected const string KeyExpiryMigration = "ALTER TABLE api_keys ADD COLUMN expires_at BIGINT;";
+}
+
+/// <summary>How far a commit has gone when it returns. README, "Performance", lists which write uses which and why.</summary>
+public enum Commit
+{
+    /// <summary>On disk: survives a crash of the service, of the database server and of the machine.</summary>
+    Durable,
+    /// <summary>
+    /// Handed to the database (SQLite: written to the WAL file in the operating system's cache; PostgreSQL: in the server's
+    /// WAL buffers, <c>synchronous_commit = off</c>), on disk a moment later: survives a crash (or SIGKILL) of the service,
+    /// may be lost with the machine or the database server. Used only for writes whose loss leaves a review pending, to be
+    /// evaluated again, never for an accepted document or a reviewer's answer.
+    /// </summary>
+    Relaxed,
 }

@@ -63,7 +63,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         {
             // A concurrent retry with the same key won the race to insert: its review is the answer.
             var winner = await FindByIdempotencyKeyAsync(review.IdempotencyKey, ct);
-            return winner is not null ? new CreateResult(winner, Created: false) : throw new InvalidOperationException($"Storing review {review.Id} failed.");
+            return winner is not null ? new CreateResult(winner) : throw new InvalidOperationException($"Storing review {review.Id} failed.");
         }
     }
 
@@ -76,7 +76,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
             var existing = await QueryReviewAsync(db, "idempotency_key = @key", new { key = review.IdempotencyKey }, tx);
             if (existing is not null)
             {
-                return new CreateResult(existing, Created: false);
+                return new CreateResult(existing);
             }
         }
         var now = review.CreatedAt.ToUnixTimeMilliseconds();
@@ -95,7 +95,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         await db.ExecuteAsync("INSERT INTO documents (review_id, content, text) VALUES (@id, @content, @text)",
             new { id = review.Id.ToString(), content = review.Content, text = review.Text }, tx);
         await tx.CommitAsync(ct);
-        return new CreateResult((await GetAsync(review.Id, ct))!, Created: true);
+        return new CreateResult(Earlier: null);
     }
 
     public async Task<Review?> FindByIdempotencyKeyAsync(string key, CancellationToken ct)
@@ -156,7 +156,13 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
     {
         await using var db = await dialect.OpenAsync(ct);
         var now = Now();
-        var id = await db.ExecuteScalarAsync<string?>(dialect.ClaimNextSql, new { owner, until = now + (long)lease.TotalMilliseconds, now });
+        // A lease lost with the machine only lets another worker take the review again.
+        string? id;
+        await using (var tx = await dialect.BeginAsync(db, Commit.Relaxed, ct))
+        {
+            id = await db.ExecuteScalarAsync<string?>(dialect.ClaimNextSql, new { owner, until = now + (long)lease.TotalMilliseconds, now }, tx);
+            await tx.CommitAsync(ct);
+        }
         if (id is null)
         {
             return null;
@@ -172,7 +178,8 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
     public async Task<bool> CompleteAsync(Guid id, string owner, ReviewResult result, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        // A result lost with the machine leaves the review pending, and it is evaluated again: the document is never lost.
+        await using var tx = await dialect.BeginAsync(db, Commit.Relaxed, ct);
         var updated = await db.ExecuteAsync("""
             UPDATE reviews SET status = @status, policy_version = @version, decision = @decision, findings = @findings, error = NULL,
                                degraded_reason = @degraded, llm_usage = @usage, llm_tokens = @tokens,

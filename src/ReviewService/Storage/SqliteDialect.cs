@@ -25,15 +25,31 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
     /// A connection that waits for the writer in SQLite's own busy handler, which retries within milliseconds, up to
     /// <see cref="BusyTimeoutMilliseconds"/>. Without it SQLite answers "busy" at once and Microsoft.Data.Sqlite retries
     /// after sleeping 150 ms on a thread-pool thread: under eight concurrent reviews that sleep was most of the p99 (README,
-    /// "Performance"). Waiting changes nothing that is written or when it is durable.
+    /// "Performance"). Waiting changes nothing that is written or when it is durable. Every connection starts with
+    /// <c>synchronous = FULL</c> (each commit synced to disk), whatever a relaxed transaction left on the pooled connection.
     /// </summary>
     public override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = await base.OpenAsync(ct);
-        await using var busy = connection.CreateCommand();
-        busy.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
-        await busy.ExecuteNonQueryAsync(ct);
+        await Pragma(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;", ct);
         return connection;
+    }
+
+    /// <summary>A relaxed commit is <c>synchronous = NORMAL</c>: in WAL mode the WAL is synced at checkpoints, not at each commit.</summary>
+    public override async Task<DbTransaction> BeginAsync(DbConnection db, Commit commit, CancellationToken ct)
+    {
+        if (commit == Commit.Relaxed)
+        {
+            await Pragma(db, "PRAGMA synchronous = NORMAL;", ct);
+        }
+        return await db.BeginTransactionAsync(ct);
+    }
+
+    static async Task Pragma(DbConnection db, string pragma, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = pragma;
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     public override async Task PrepareAsync(CancellationToken ct)
@@ -45,9 +61,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         }
         await using var connection = CreateConnection();
         await connection.OpenAsync(ct);
-        await using var wal = connection.CreateCommand();
-        wal.CommandText = "PRAGMA journal_mode=WAL;";
-        await wal.ExecuteNonQueryAsync(ct);
+        await Pragma(connection, "PRAGMA journal_mode=WAL;", ct);
     }
 
     public override IReadOnlyList<string> Migrations { get; } =

@@ -36,11 +36,37 @@ public sealed class PassageRetrieverTests
             Assert.Equal(result.Passages, sent.Count);
             Assert.All(sent, c => Assert.Equal(text[c.Start..c.End], c.Text));
             Assert.True(sent.Sum(c => c.End - c.Start) <= 0.4 * text.Length);
-            Assert.Equal(sent.Sum(c => tokens.Count(c.Text) + JudgePrompt.PassageOverheadTokens), result.PassageTokens);
+            Assert.Equal(sent.Sum(c => c.End - c.Start), result.PassageCharacters);
             // What the judge would be sent fits the prompt budget, counted with the model's tokenizer.
             Assert.True(prompt.Build(ContractReview, undetermined, tokens).PromptTokens <= llm.MaxPromptTokens);
         }
     }
+
+    [Fact]
+    public async Task TheTokenizerRunsOnlyWhenTheBudgetCouldBindAndChoosesAsCountingEveryPassageWould()
+    {
+        var tokens = new TokenCounter(new LlmOptions().Model);
+        var prompt = JudgePrompt.Load(PromptFile);
+        foreach (var text in Contracts().Take(4))
+        {
+            var findings = await RulesEvaluator.EvaluateAsync(ContractReview, text);
+            var roomy = Retriever().Retrieve(ContractReview, text, findings);
+            var undetermined = roomy.Findings.Where(f => !f.IsDecided).ToList();
+            var sent = undetermined.SelectMany(f => f.Candidates).DistinctBy(c => (c.Start, c.End)).ToList();
+            // The smallest budget that still admits every passage the roomy run chose: their bytes overrun it, their tokens do not.
+            var exact = prompt.OverheadTokens(ContractReview, undetermined.Select(f => f.Check), tokens)
+                + sent.Sum(c => tokens.Count(c.Text) + JudgePrompt.PassageOverheadTokens);
+            Assert.True(sent.Sum(c => System.Text.Encoding.UTF8.GetByteCount(c.Text)) > sent.Sum(c => tokens.Count(c.Text)));
+
+            var tight = Retriever(new LlmOptions { MaxPromptTokens = exact }).Retrieve(ContractReview, text, findings);
+            var tighter = Retriever(new LlmOptions { MaxPromptTokens = exact - 1 }).Retrieve(ContractReview, text, findings);
+
+            Assert.Equal(Spans(roomy), Spans(tight));
+            Assert.NotEqual(Spans(tight), Spans(tighter));
+        }
+    }
+
+    static (int, int)[][] Spans(RetrievalResult result) => [.. result.Findings.Select(f => f.Candidates.Select(c => (c.Start, c.End)).ToArray())];
 
     [Fact]
     public async Task APassageSeveralChecksNeedIsSentOnceAndListedForEach()

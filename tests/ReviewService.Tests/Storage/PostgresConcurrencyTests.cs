@@ -13,6 +13,27 @@ namespace ReviewService.Tests.Storage;
 public sealed class PostgresConcurrencyTests
 {
     [PostgresFact]
+    public async Task ARelaxedTransactionTurnsSynchronousCommitOffForItselfOnlyNotForThePooledConnection()
+    {
+        using var dialect = new PostgresDialect(TestPostgres.NewDatabase());
+
+        async Task<(string Inside, string After)> SettingAsync(Commit commit)
+        {
+            await using var db = await dialect.OpenAsync(default);
+            string inside;
+            await using (var tx = await dialect.BeginAsync(db, commit, default))
+            {
+                inside = (await db.ExecuteScalarAsync<string>("SHOW synchronous_commit", transaction: tx))!;
+                await tx.CommitAsync();
+            }
+            return (inside, (await db.ExecuteScalarAsync<string>("SHOW synchronous_commit"))!);
+        }
+
+        Assert.Equal(("off", "on"), await SettingAsync(Commit.Relaxed));
+        Assert.Equal(("on", "on"), await SettingAsync(Commit.Durable));
+    }
+
+    [PostgresFact]
     public async Task InstancesStartingTogetherMigrateOnceAndTheirWorkersNeverLeaseTheSameReview()
     {
         var database = TestPostgres.NewDatabase();
