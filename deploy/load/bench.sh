@@ -5,13 +5,14 @@
 # that parses the same request and answers a small JSON object) under the same load, and prints the service's share of
 # the ceiling's rate and the cores the service used: absolute rates differ between machines, ratios in one run do not.
 # Usage: deploy/load/bench.sh [connections=8] [seconds=30] [contracts-dir=eval-data/contracts]
-# Environment: LLM_LATENCY_MS (default 200), SCENARIOS (default "sqlite postgres postgres-llm"), PORT (default 5090),
-# ROUNDS (default 2).
+# Environment: LLM_LATENCY_MS (default 200), SCENARIOS (default "sqlite postgres postgres-2 postgres-llm"; postgres-2 is two
+# instances on one PostgreSQL database, each sent half the connections), PORT (default 5090), ROUNDS (default 2),
+# WARMUP (seconds of load before each measurement, default 15: the JIT's tiers settle in about that).
 # Needs: wrk and jq (Debian), python3, PostgreSQL (Debian's postgresql; started in a temp dir by .ci/postgres), the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 connections=${1:-8}; seconds=${2:-30}; contracts=${3:-eval-data/contracts}
-port=${PORT:-5090}; llm_port=$((port + 1)); latency=${LLM_LATENCY_MS:-200}
+port=${PORT:-5090}; llm_port=$((port + 1)); second_port=$((port + 3)); latency=${LLM_LATENCY_MS:-200}; warmup=${WARMUP:-15}
 work=$(mktemp -d /tmp/reviews-bench.XXXXXX)
 pgdir=$(mktemp -d /tmp/reviews-bench-pg.XXXXXX)  # its own folder: .ci/postgres gives it to the postgres user
 pids=()
@@ -32,39 +33,57 @@ for contract in "$contracts"/*.txt; do
 done
 export BODIES="$work/bodies"
 
-load() { # wrk's summary line (submit.lua's) for the app on $port
-  wrk -t2 -c"$connections" -d"${seconds}s" --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" | tail -1
+load() { # wrk's summary line (submit.lua's) for the app on ${1:-$port}, with ${2:-$connections} connections
+  wrk -t2 -c"${2:-$connections}" -d"${seconds}s" --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:${1:-$port}/v1/reviews" | sed -n "/^p50/,\$p" | paste -sd" "
 }
+warm() { wrk -t2 -c"$connections" -d"${warmup}s" --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:${1:-$port}/v1/reviews" >/dev/null; }
 rate() { sed -E 's/.* ([0-9.]+)\/s;.*/\1/' <<<"$1"; }
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo "$t"; }  # CPU of the pids
 
 ceiling() { # the ceiling's rate under the same load, measured just before the service
   (cd deploy/load/ceiling/bin/Release/net10.0 && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet Ceiling.dll) > "$work/ceiling.log" 2>&1 &
   local app=$!; pids+=("$app")
   for _ in $(seq 120); do curl -fs -o /dev/null -X POST -H "Content-Type: application/json" --data @"$(head -1 "$BODIES")" "http://127.0.0.1:$port/v1/reviews" && break; sleep 0.5; done
-  wrk -t2 -c"$connections" -d5s --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" >/dev/null  # warm-up
+  warm
   ceiling_result=$(load)
   kill "$app"; wait "$app" 2>/dev/null || true
 }
 
-run() { # scenario, then settings as KEY=VALUE
-  local scenario=$1; shift
-  ceiling
+start() { # port, log name, then settings as KEY=VALUE; sets $service to the instance's pid once it is ready
+  local at=$1 name=$2; shift 2
   # One analyst key sends everything, so the per-credential limits (60 submissions a minute) are lifted.
   # From its own folder, which holds appsettings.*.json (Development: the dev API keys), rules/ and prompts/.
-  (cd src/ReviewService/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
+  (cd src/ReviewService/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$at" \
     Logging__LogLevel__Default=Warning RateLimits__SubmissionsPerMinute=1000000 RateLimits__RequestsPerMinute=1000000 \
-    "$@" dotnet ReviewService.dll) > "$work/$scenario.log" 2>&1 &
-  local service=$!; pids+=("$service")
-  for _ in $(seq 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
-  wrk -t2 -c"$connections" -d5s --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:$port/v1/reviews" >/dev/null  # warm-up
+    "$@" dotnet ReviewService.dll) > "$work/$name.log" 2>&1 &
+  service=$!; pids+=("$service")
+  for _ in $(seq 120); do curl -fs "http://127.0.0.1:$at/health/ready" >/dev/null && break; sleep 0.5; done
+}
+
+run() { # scenario, then settings as KEY=VALUE; INSTANCES=2 runs a second instance on $second_port, each sent half the connections
+  local scenario=$1; shift
+  ceiling
+  start "$port" "$scenario" "$@"; local first=$service
+  local second=""
+  if [ "${INSTANCES:-1}" = 2 ]; then start "$second_port" "$scenario-2" "$@"; second=$service; fi
+  warm; [ -n "$second" ] && warm "$second_port"
   local before; before=$(cut -d' ' -f1-3 /proc/loadavg)
-  local cpu_before; cpu_before=$(cpu "$service")  # exec: the subshell's pid is the service's
-  local result; result=$(load)
-  local cores; cores=$(awk -v a="$cpu_before" -v b="$(cpu "$service")" -v s="$seconds" 'BEGIN { printf "%.2f", (b - a) / s }')
+  local cpu_before; cpu_before=$(ticks $first $second)  # exec: the subshell's pid is the service's
+  local result
+  if [ -n "$second" ]; then
+    load "$port" $((connections / 2)) > "$work/one" & local a=$!
+    load "$second_port" $((connections - connections / 2)) > "$work/two"; wait "$a"
+    # rate() reads the last "N/s;": the sum.
+    result="instance 1: $(cat "$work/one") | instance 2: $(cat "$work/two") | together $(awk -v a="$(rate "$(cat "$work/one")")" -v b="$(rate "$(cat "$work/two")")" 'BEGIN { printf "%.1f", a + b }')/s;"
+  else
+    result=$(load)
+  fi
+  local cores; cores=$(awk -v a="$cpu_before" -v b="$(ticks $first $second)" -v s="$seconds" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / s }')
   echo "$scenario: $result; load average before: $before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "  ceiling: $ceiling_result"
   echo "  service/ceiling: $(awk -v a="$(rate "$result")" -v b="$(rate "$ceiling_result")" 'BEGIN { printf "%.3f", a / b }'); service CPU: $cores cores of $(nproc)"
+  [ -n "$second" ] && { kill "$second"; wait "$second" 2>/dev/null || true; }
+  local service=$first
   # What the last reviews became, and who decided the checks of the latest finished one (rules, llm, or none when left to a reviewer).
   local list; list=$(curl -fs -H "X-Api-Key: dev-analyst-key" "http://127.0.0.1:$port/v1/reviews?limit=200")
   local latest; latest=$(curl -fs -H "X-Api-Key: dev-analyst-key" "http://127.0.0.1:$port/v1/reviews/$(jq -r '[.items[] | select(.status != "pending")][0].id' <<<"$list")")
@@ -74,10 +93,10 @@ run() { # scenario, then settings as KEY=VALUE
 }
 
 echo "$(date -u +%FT%TZ), $(nproc) cores, $connections connections, ${seconds} s per scenario, $(ls "$contracts"/*.txt | wc -l) contracts from $contracts"
-for scenario in $(for s in ${SCENARIOS:-sqlite postgres postgres-llm}; do for _ in $(seq "${ROUNDS:-2}"); do echo "$s"; done; done); do
+for scenario in $(for s in ${SCENARIOS:-sqlite postgres postgres-2 postgres-llm}; do for _ in $(seq "${ROUNDS:-2}"); do echo "$s"; done; done); do
   case "$scenario" in
     sqlite) run sqlite Storage__Provider=Sqlite ConnectionStrings__Reviews="Data Source=$work/reviews.db" ;;
-    postgres|postgres-llm)
+    postgres|postgres-2|postgres-llm)
       if [ ! -f "$pgdir/data/PG_VERSION" ]; then pg=$(.ci/postgres start "$pgdir" $((port + 2))); fi
       database="reviews_$(date +%s%N)"
       psql "host=127.0.0.1 port=$((port + 2)) user=postgres dbname=postgres" -qc "CREATE DATABASE $database"
@@ -88,7 +107,7 @@ for scenario in $(for s in ${SCENARIOS:-sqlite postgres postgres-llm}; do for _ 
                    Llm__CircuitBreaker__MinimumThroughput=100000)
         scenario="postgres-llm-${latency}ms"
       fi
-      run "$scenario" "${settings[@]}" ;;
+      if [ "$scenario" = postgres-2 ]; then INSTANCES=2 run "$scenario" "${settings[@]}"; else run "$scenario" "${settings[@]}"; fi ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
 done

@@ -36,7 +36,7 @@ public static class QueueKinds
 /// <summary>One check of a queue item and why it is there.</summary>
 public sealed record QueuedCheck(string Check, string Reason, string Severity);
 
-/// <summary>A reviewer's hold on a queue item until <see cref="ExpiresAt"/>; after that anyone may claim it.</summary>
+/// <summary>A hold until <see cref="ExpiresAt"/>, after which anyone may take it: a reviewer's on a queue item, or a worker's on a pending review.</summary>
 public sealed record Lease(string Holder, DateTimeOffset ExpiresAt);
 
 /// <summary>The checks of one review waiting for a human decision, as the evaluation creates them.</summary>

@@ -9,9 +9,11 @@ public static class ReviewProcessingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ReviewSignals>();
         builder.Services.AddSingleton<ReviewEvaluator>();
+        // Submissions ask the workers for a turn (ReviewWorker.Reserve); an instance without workers never gives one.
+        builder.Services.AddSingleton<ReviewWorker>();
         if (builder.Configuration.GetValue($"{ProcessingOptions.Section}:{nameof(ProcessingOptions.Enabled)}", true))
         {
-            builder.Services.AddHostedService<ReviewWorker>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<ReviewWorker>());
         }
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ReviewService.Decisions;
+using ReviewService.ReviewQueue;
 using ReviewService.Storage;
 using ReviewService.Telemetry;
 
@@ -10,6 +11,9 @@ namespace ReviewService.Reviews;
 /// <summary>
 /// Background workers: lease the oldest pending review from the database, evaluate it, save the result.
 /// Every state lives in the database, so a restart (or a crash) loses nothing: pending reviews are simply leased again.
+/// A submission that waits for its review takes a turn of its own (<see cref="Reserve"/>): stored already leased to
+/// this instance, it is evaluated here at once (<see cref="Start"/>), not leased in a second write, nor by another
+/// instance whose answer the submission would learn only by reading the database.
 /// </summary>
 public sealed partial class ReviewWorker(
     IReviewStore store, ReviewEvaluator evaluator, ReviewSignals signals, IOptions<ProcessingOptions> options,
@@ -17,9 +21,55 @@ public sealed partial class ReviewWorker(
 {
     readonly ProcessingOptions _options = options.Value;
     readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    // As many submissions evaluated at once as there are workers; the rest wait for the workers.
+    readonly SemaphoreSlim _turns = new(Math.Max(1, options.Value.Workers));
+    CancellationToken? _stopping;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(i => RunAsync($"{_instance}/{i}", stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        return Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(i => RunAsync($"{_instance}/{i}", stoppingToken)));
+    }
+
+    /// <summary>
+    /// A lease for a submission to be stored with, when this instance runs workers and one of its turns is free; null
+    /// otherwise (the review is stored unleased, for any instance's workers). A lease given must be <see cref="Start"/>ed or <see cref="Return"/>ed.
+    /// </summary>
+    public Lease? Reserve() =>
+        _stopping is { IsCancellationRequested: false } && _turns.Wait(0)
+            ? new Lease($"{_instance}/submission", clock.GetUtcNow() + TimeSpan.FromSeconds(_options.LeaseSeconds))
+            : null;
+
+    /// <summary>A lease not used: its review was not stored (a replay, or the store failed).</summary>
+    public void Return() => _turns.Release();
+
+    /// <summary>Evaluates a review stored with a <see cref="Reserve"/>d lease, apart from the request that stored it.</summary>
+    public void Start(WorkItem item)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await ProcessAsync(item, _stopping!.Value);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: the lease runs out and a worker (after the restart) takes the review again.
+                }
+                catch (DbException e)
+                {
+                    ReviewTelemetry.StoreErrors.Add(1, new KeyValuePair<string, object?>("operation", "worker"));
+                    LogStoreUnavailable(e);
+                }
+                finally
+                {
+                    _turns.Release();
+                }
+            });
+        }
+    }
 
     async Task RunAsync(string owner, CancellationToken ct)
     {

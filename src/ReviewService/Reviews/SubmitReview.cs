@@ -22,7 +22,7 @@ public static class SubmitReview
 
     public static async Task<Results<Created<ReviewResponse>, Accepted<ReviewResponse>, Ok<ReviewResponse>, ProblemHttpResult>> HandleAsync(
         HttpRequest request, ClaimsPrincipal user, SubmissionReader reader, DocumentExtractor extractor, ExtractionGate gate, PolicyCatalog policies,
-        IReviewStore store, ReviewSignals signals, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken ct)
+        IReviewStore store, ReviewSignals signals, ReviewWorker worker, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken ct)
     {
         using var activity = ReviewTelemetry.Source.StartActivity("review.submit");
         var submitter = user.Identity?.Name;
@@ -53,22 +53,33 @@ public static class SubmitReview
         var policy = policies.Find(submission.Policy)!;
         var id = Guid.CreateVersion7();
         var finished = signals.Watch(id);
+        var wait = WaitTime(request, options.Value);
+        // A submission that waits is stored leased to this instance and evaluated here at once, when a turn is free.
+        var lease = wait > TimeSpan.Zero ? worker.Reserve() : null;
         try
         {
             var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
                 Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
+            var now = clock.GetUtcNow();
             var created = await store.CreateAsync(new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text,
                 submission.ExternalRef, submission.Metadata, scopedKey, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(),
-                clock.GetUtcNow()), ct);
+                now, lease), ct);
             if (created.Earlier is { } raced)
             {
                 return Replay(raced, requestHash);
             }
             activity?.SetTag("review.id", id);
             ReviewTelemetry.ReviewsSubmitted.Add(1, new KeyValuePair<string, object?>("policy", policy.Name));
-            signals.WorkAvailable();
+            if (lease is not null)
+            {
+                worker.Start(new WorkItem(id, policy.Name, document.Text, activity?.Id, 1, now, lease.Holder));
+                lease = null;
+            }
+            else
+            {
+                signals.WorkAvailable();
+            }
 
-            var wait = WaitTime(request, options.Value);
             await WaitForEvaluationAsync(finished, id, wait, store, clock, ct);
             var review = ReviewResponse.From((await store.GetAsync(id, ct))!);
             request.HttpContext.Response.Headers["Preference-Applied"] = $"wait={wait.TotalSeconds:0.###}";
@@ -79,6 +90,10 @@ public static class SubmitReview
         finally
         {
             signals.Forget(id);
+            if (lease is not null)
+            {
+                worker.Return();
+            }
         }
     }
 

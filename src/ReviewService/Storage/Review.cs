@@ -69,7 +69,8 @@ public sealed record NewReview(
     string? Submitter,
     string? TraceParent,
     string? TraceId,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    Lease? Lease = null);
 
 /// <summary>A pending review leased to one worker.</summary>
 public sealed record WorkItem(Guid Id, string Policy, string Text, string? TraceParent, int Attempts, DateTimeOffset CreatedAt, string LeaseOwner);

@@ -82,15 +82,16 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         var now = review.CreatedAt.ToUnixTimeMilliseconds();
         await db.ExecuteAsync("""
             INSERT INTO reviews (id, policy, policy_version, status, document, external_ref, metadata, idempotency_key, request_hash,
-                                 submitter, trace_parent, trace_id, created_at, updated_at)
+                                 submitter, trace_parent, trace_id, created_at, updated_at, lease_owner, lease_until, attempts)
             VALUES (@Id, @Policy, @PolicyVersion, 'pending', @Document, @ExternalRef, @Metadata, @IdempotencyKey, @RequestHash,
-                    @Submitter, @TraceParent, @TraceId, @now, @now)
+                    @Submitter, @TraceParent, @TraceId, @now, @now, @leaseOwner, @leaseUntil, @attempts)
             """,
             new
             {
                 Id = review.Id.ToString(), review.Policy, review.PolicyVersion, Document = StoredJson.Serialize(review.Document), review.ExternalRef,
                 Metadata = StoredJson.Serialize(review.Metadata), review.IdempotencyKey, review.RequestHash, review.Submitter, review.TraceParent,
-                review.TraceId, now,
+                review.TraceId, now, leaseOwner = review.Lease?.Holder, leaseUntil = review.Lease?.ExpiresAt.ToUnixTimeMilliseconds(),
+                attempts = review.Lease is null ? 0 : 1,
             }, tx);
         await db.ExecuteAsync("INSERT INTO documents (review_id, content, text) VALUES (@id, @content, @text)",
             new { id = review.Id.ToString(), content = review.Content, text = review.Text }, tx);
