@@ -5,7 +5,8 @@ public static class ReviewProcessingExtensions
     public static WebApplicationBuilder AddReviewProcessing(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ProcessingOptions>().BindConfiguration(ProcessingOptions.Section)
-            .Validate(o => o.Workers > 0 && o.LeaseSeconds > 0 && o.PollSeconds > 0 && o.MaxAttempts > 0, "Processing settings must be positive.")
+            .Validate(o => o.Workers > 0 && o.SubmissionTurns >= 0 && o.LeaseSeconds > 0 && o.PollSeconds > 0 && o.MaxAttempts > 0,
+                "Processing settings must be positive (SubmissionTurns may be 0).")
             .ValidateOnStart();
         builder.Services.AddSingleton<ReviewSignals>();
         builder.Services.AddSingleton<ReviewEvaluator>();

@@ -21,8 +21,8 @@ public sealed partial class ReviewWorker(
 {
     readonly ProcessingOptions _options = options.Value;
     readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-    // As many submissions evaluated at once as there are workers; the rest wait for the workers.
-    readonly SemaphoreSlim _turns = new(Math.Max(1, options.Value.Workers));
+    // Processing:SubmissionTurns submissions evaluated at once besides the workers; the rest wait for the workers.
+    readonly SemaphoreSlim _turns = new(options.Value.SubmissionTurns);
     CancellationToken? _stopping;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,7 +32,8 @@ public sealed partial class ReviewWorker(
     }
 
     /// <summary>
-    /// A lease for a submission to be stored with, when this instance runs workers and one of its turns is free; null
+    /// A lease for a submission to be stored with, when this instance runs workers and one of its
+    /// <see cref="ProcessingOptions.SubmissionTurns"/> is free; null
     /// otherwise (the review is stored unleased, for any instance's workers). A lease given must be <see cref="Start"/>ed or <see cref="Return"/>ed.
     /// </summary>
     public Lease? Reserve() =>

@@ -42,9 +42,9 @@ public sealed class EvaluatedWhereSubmittedTests : IDisposable
     }
 
     [Fact]
-    public void AnInstanceGivesSubmissionsAsManyTurnsAsItHasWorkersAndNoneWithoutWorkers()
+    public void AnInstanceGivesSubmissionsItsTurnsAndNoneWithoutWorkers()
     {
-        using var app = new ReviewApp(settings: new() { ["Processing:Workers"] = "2" });
+        using var app = new ReviewApp(settings: new() { ["Processing:SubmissionTurns"] = "2" });
         _ = app.Analyst(); // starts the host and its workers
         var worker = app.Services.GetRequiredService<ReviewWorker>();
 
