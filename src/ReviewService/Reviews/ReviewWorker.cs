@@ -17,18 +17,24 @@ namespace ReviewService.Reviews;
 /// </summary>
 public sealed partial class ReviewWorker(
     IReviewStore store, ReviewEvaluator evaluator, ReviewSignals signals, IOptions<ProcessingOptions> options,
-    TimeProvider clock, ILogger<ReviewWorker> log) : BackgroundService
+    TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<ReviewWorker> log) : BackgroundService
 {
     readonly ProcessingOptions _options = options.Value;
     readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     // Processing:SubmissionTurns submissions evaluated at once besides the workers; the rest wait for the workers.
     readonly SemaphoreSlim _turns = new(options.Value.SubmissionTurns);
-    CancellationToken? _stopping;
+    // The host's own stopping signal: it is raised before the hosted services stop, and outlives them.
+    readonly CancellationToken _stopping = lifetime.ApplicationStopping;
+    volatile bool _started;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(i => RunAsync($"{_instance}/{i}", stoppingToken)));
+
+    // Started with the host, before it answers requests (ExecuteAsync itself may start later, on the thread pool).
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _stopping = stoppingToken;
-        return Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(i => RunAsync($"{_instance}/{i}", stoppingToken)));
+        _started = true;
+        return base.StartAsync(cancellationToken);
     }
 
     /// <summary>
@@ -37,7 +43,7 @@ public sealed partial class ReviewWorker(
     /// otherwise (the review is stored unleased, for any instance's workers). A lease given must be <see cref="Start"/>ed or <see cref="Return"/>ed.
     /// </summary>
     public Lease? Reserve() =>
-        _stopping is { IsCancellationRequested: false } && _turns.Wait(0)
+        _started && !_stopping.IsCancellationRequested && _turns.Wait(0)
             ? new Lease($"{_instance}/submission", clock.GetUtcNow() + TimeSpan.FromSeconds(_options.LeaseSeconds))
             : null;
 
@@ -53,7 +59,7 @@ public sealed partial class ReviewWorker(
             {
                 try
                 {
-                    await ProcessAsync(item, _stopping!.Value);
+                    await ProcessAsync(item, _stopping);
                 }
                 catch (OperationCanceledException)
                 {
