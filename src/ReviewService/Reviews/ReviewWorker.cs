@@ -67,8 +67,7 @@ public sealed partial class ReviewWorker(
                 }
                 catch (DbException e)
                 {
-                    ReviewTelemetry.StoreErrors.Add(1, new KeyValuePair<string, object?>("operation", "worker"));
-                    LogStoreUnavailable(e);
+                    StoreUnavailable(e);
                 }
                 finally
                 {
@@ -99,8 +98,7 @@ public sealed partial class ReviewWorker(
             }
             catch (DbException e)
             {
-                ReviewTelemetry.StoreErrors.Add(1, new KeyValuePair<string, object?>("operation", "worker"));
-                LogStoreUnavailable(e);
+                StoreUnavailable(e);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
             }
         }
@@ -153,6 +151,12 @@ public sealed partial class ReviewWorker(
                 signals.Finished(item.Id);
             }
         }
+    }
+
+    void StoreUnavailable(DbException e)
+    {
+        ReviewTelemetry.StoreErrors.Add(1, new KeyValuePair<string, object?>("operation", "worker"));
+        LogStoreUnavailable(e);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Review {ReviewId} finished: {Status}, decision {Decision}")]

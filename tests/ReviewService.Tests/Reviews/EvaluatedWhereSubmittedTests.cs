@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReviewService.ReviewQueue;
 using ReviewService.Reviews;
 using ReviewService.Storage;
+using ReviewService.Tests.Storage;
 
 namespace ReviewService.Tests.Reviews;
 
@@ -26,8 +27,8 @@ public sealed class EvaluatedWhereSubmittedTests : IDisposable
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new SqlReviewStore(new SqliteDialect($"Data Source={_file}"), clock);
         await store.MigrateAsync(default);
-        var leased = NewReview(clock.GetUtcNow()) with { Lease = new Lease("instance-a/submission", clock.GetUtcNow().AddMinutes(2)) };
-        var unleased = NewReview(clock.GetUtcNow().AddMilliseconds(1));
+        var leased = PostgresConcurrencyTests.NewReview(clock.GetUtcNow()) with { Lease = new Lease("instance-a/submission", clock.GetUtcNow().AddMinutes(2)) };
+        var unleased = PostgresConcurrencyTests.NewReview(clock.GetUtcNow().AddMilliseconds(1));
         await store.CreateAsync(leased, default);
         await store.CreateAsync(unleased, default);
 
@@ -57,12 +58,5 @@ public sealed class EvaluatedWhereSubmittedTests : IDisposable
         using var acceptOnly = new ReviewApp(settings: new() { ["Processing:Enabled"] = "false" });
         _ = acceptOnly.Analyst();
         Assert.Null(acceptOnly.Services.GetRequiredService<ReviewWorker>().Reserve());
-    }
-
-    static NewReview NewReview(DateTimeOffset at)
-    {
-        const string text = "This Agreement is governed by the laws of the State of New York.";
-        return new NewReview(Guid.NewGuid(), "contract-review", "test", new DocumentInfo("c.txt", "text/plain", "text", "00", text.Length, text.Length, [0]),
-            System.Text.Encoding.UTF8.GetBytes(text), text, null, new Dictionary<string, string>(), null, "hash", "analyst-1", null, null, at);
     }
 }

@@ -116,7 +116,8 @@ public sealed class PostgresConcurrencyTests
         Assert.NotEqual("pending", (await response.JsonAsync()).GetProperty("status").GetString());
     }
 
-    static NewReview NewReview(DateTimeOffset at)
+    /// <summary>A short contract to store, created at <paramref name="at"/>.</summary>
+    internal static NewReview NewReview(DateTimeOffset at)
     {
         var text = "This Agreement is governed by the laws of the State of New York.";
         return new NewReview(Guid.NewGuid(), "contract-review", "test", new DocumentInfo("c.txt", "text/plain", "text", "00", text.Length, text.Length, [0]),
