@@ -10,6 +10,7 @@ using ReviewService.Retrieval;
 using ReviewService.Reviews;
 using ReviewService.Storage;
 using ReviewService.Telemetry;
+using ReviewService.Webhooks;
 using ReviewService.WebUi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,6 +28,7 @@ builder.AddRetrieval();           // the passages of each undetermined check tha
 builder.AddJudge();               // LLM judge for what the rules leave undetermined (Llm:Provider, default None)
 builder.AddReviewProcessing();    // workers: rules → retrieval → judge → decision → review queue
 builder.AddReviewQueue();         // reviewers: leases, verdicts, QA sampling, audit log
+builder.AddWebhooks();            // signed callbacks from an outbox written with each change (review finished, queue resolved)
 builder.AddHealth();
 builder.AddApiDocs();
 
@@ -42,6 +44,7 @@ app.MapMetrics();
 app.MapAccount();
 app.MapReviews();
 app.MapQueue();
+app.MapWebhooks();
 app.MapPolicies();
 app.MapApiKeys();
 app.MapApiDocs();

@@ -18,6 +18,8 @@ public static class Access
     public const string WorkQueue = "work-queue";
     /// <summary>Agreement statistics: reviewers (who make them) and operators (who watch them).</summary>
     public const string Stats = "stats";
+    /// <summary>Webhook subscriptions: analysts hear of their own reviews, admins of every review (see <see cref="OwnWebhooksOnly"/>).</summary>
+    public const string Subscribe = "subscribe";
     /// <summary>Metrics and health details.</summary>
     public const string Operate = "operate";
     /// <summary>API keys; the rule files are changed by deploying them, which only admins may do (SECURITY.md).</summary>
@@ -29,6 +31,7 @@ public static class Access
         [ReadReviews] = [Roles.Analyst, Roles.Reviewer],
         [WorkQueue] = [Roles.Reviewer],
         [Stats] = [Roles.Reviewer, Roles.Operator],
+        [Subscribe] = [Roles.Analyst, Roles.Admin],
         [Operate] = [Roles.Operator],
         [Administer] = [Roles.Admin],
     };
@@ -49,6 +52,10 @@ public static class Access
     /// </summary>
     public static bool CanRead(this ClaimsPrincipal user, Review review) =>
         user.IsInRole(Roles.Reviewer) || (review.Submitter is not null && review.Submitter == user.Identity?.Name);
+
+    /// <summary>Whose webhook subscriptions a caller sees and manages: null for everyone's (admins), else the caller's own.</summary>
+    public static string? OwnWebhooksOnly(this ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Admin) ? null : user.Identity?.Name ?? "";
 
     /// <summary>Whose reviews a list shows: null for everyone's (reviewers), else the caller's own.</summary>
     public static string? OwnReviewsOnly(this ClaimsPrincipal user) =>

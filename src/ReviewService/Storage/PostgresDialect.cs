@@ -48,6 +48,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
     public override string MigrationLockSql => "SELECT pg_advisory_xact_lock(8072026)";
 
     // Dapper sends a list as one array parameter to PostgreSQL instead of expanding it.
+    public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
     public override string AnyOf(string column, string parameter) => $"{column} = ANY({parameter})";
 
     public override IReadOnlyList<string> Migrations { get; } =
@@ -163,6 +164,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         """,
         RetentionMigration,
         KeyExpiryMigration,
+        WebhooksMigration,
     ];
 
     // Another instance's worker may hold the oldest pending row: skip it rather than wait, so workers never queue behind each other.

@@ -29,6 +29,8 @@ public abstract class SqlDialect
     public virtual Task PrepareAsync(CancellationToken ct) => Task.CompletedTask;
     /// <summary>Run first in the migration transaction so instances starting together migrate one at a time; none when the database serialises writers itself.</summary>
     public virtual string? MigrationLockSql => null;
+    /// <summary>Appended to a sub-select that leases rows, so a concurrent writer skips the rows another holds instead of waiting (none where writers are serialised).</summary>
+    public virtual string SkipLocked => "";
     /// <summary>A condition that <paramref name="column"/> is one of the list in <paramref name="parameter"/>.</summary>
     public virtual string AnyOf(string column, string parameter) => $"{column} IN {parameter}";
 
@@ -40,6 +42,52 @@ public abstract class SqlDialect
 
     /// <summary>Issued API keys expire (keys issued before this migration have none).</summary>
     protected const string KeyExpiryMigration = "ALTER TABLE api_keys ADD COLUMN expires_at BIGINT;";
+
+    /// <summary>
+    /// Webhooks: subscriptions, and the outbox of deliveries (one per event and subscription, written in the transaction of the
+    /// change it announces) with every attempt. The same for every database.
+    /// </summary>
+    protected const string WebhooksMigration = """
+        CREATE TABLE webhooks (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            all_reviews BIGINT NOT NULL,
+            url TEXT NOT NULL,
+            events TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            deleted_at BIGINT
+        );
+        CREATE INDEX ix_webhooks_owner ON webhooks (owner) WHERE deleted_at IS NULL;
+        CREATE TABLE webhook_deliveries (
+            id TEXT PRIMARY KEY,
+            webhook_id TEXT NOT NULL REFERENCES webhooks (id),
+            event_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            review_id TEXT,
+            body TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            next_attempt_at BIGINT NOT NULL,
+            retry_from BIGINT NOT NULL,
+            delivered_at BIGINT,
+            last_error TEXT,
+            lease_owner TEXT,
+            lease_until BIGINT
+        );
+        CREATE INDEX ix_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX ix_deliveries_webhook ON webhook_deliveries (webhook_id, created_at);
+        CREATE TABLE webhook_attempts (
+            id TEXT PRIMARY KEY,
+            delivery_id TEXT NOT NULL REFERENCES webhook_deliveries (id),
+            at BIGINT NOT NULL,
+            status_code BIGINT,
+            error TEXT,
+            duration_ms BIGINT NOT NULL
+        );
+        CREATE INDEX ix_attempts_delivery ON webhook_attempts (delivery_id, at);
+        """;
 }
 
 /// <summary>How far a commit has gone when it returns. README, "Performance", lists which write uses which and why.</summary>

@@ -3,11 +3,12 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using ReviewService.Decisions;
 using ReviewService.ReviewQueue;
+using ReviewService.Webhooks;
 
 namespace ReviewService.Storage;
 
 /// <summary>The reviewers' queue over any SQL database. Leases and resolutions are conditional updates: the loser changes nothing.</summary>
-public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
+public sealed class SqlQueueStore(SqlDialect dialect, OutboxSignal outbox) : IQueueStore
 {
     const string ItemColumns = """
         q.id, q.review_id AS ReviewId, q.policy, r.document, q.kind, q.priority, q.status, q.lease_owner AS LeaseOwner,
@@ -115,16 +116,17 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
             UPDATE queue SET status = 'resolved', resolved_by = @reviewer, resolved_at = @at, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND status = 'open' AND lease_owner = @reviewer AND lease_until > @at
             """, new { id = item.Id.ToString(), reviewer = resolution.Reviewer, at }, tx);
-        var updated = resolved == 0 ? 0 : await db.ExecuteAsync("""
+        List<string?> updated = resolved == 0 ? [] : [.. await db.QueryAsync<string?>("""
             UPDATE reviews SET findings = @findings, decision = @decision, status = @status, updated_at = @at
             WHERE id = @review AND updated_at = @expected
+            RETURNING submitter
             """,
             new
             {
                 review = item.ReviewId.ToString(), findings = StoredJson.Serialize(resolution.Findings), decision = StoredJson.Serialize(resolution.Decision),
                 status = resolution.Status.ToWire(), at, expected = resolution.ReviewUpdatedAt.ToUnixTimeMilliseconds(),
-            }, tx);
-        if (updated == 0)
+            }, tx)];
+        if (updated.Count == 0)
         {
             return false;
         }
@@ -146,7 +148,13 @@ public sealed class SqlQueueStore(SqlDialect dialect) : IQueueStore
         {
             await AppendAsync(db, tx, item.ReviewId, entry);
         }
+        var events = await SqlWebhookStore.WriteOutboxAsync(db, tx, SqlReviewStore.ReviewEvent(
+            WebhookEvents.QueueResolved, item.ReviewId, updated[0], resolution.Status, resolution.Decision.Outcome, resolution.At));
         await tx.CommitAsync(ct);
+        if (events > 0)
+        {
+            outbox.Written();
+        }
         return true;
     }
 

@@ -3,11 +3,12 @@ using Dapper;
 using ReviewService.Decisions;
 using ReviewService.Judge;
 using ReviewService.ReviewQueue;
+using ReviewService.Webhooks;
 
 namespace ReviewService.Storage;
 
 /// <summary>The review store over any SQL database; what differs between databases is in <see cref="SqlDialect"/>.</summary>
-public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider clock) : IReviewStore
+public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider clock, OutboxSignal outbox) : IReviewStore
 {
     const string ReviewColumns = """
         id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
@@ -181,19 +182,21 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         await using var db = await dialect.OpenAsync(ct);
         // A result lost with the machine leaves the review pending, and it is evaluated again: the document is never lost.
         await using var tx = await dialect.BeginAsync(db, Commit.Relaxed, ct);
-        var updated = await db.ExecuteAsync("""
+        // The submitter, whose webhook subscriptions hear of it; no row when the lease was lost.
+        var updated = (await db.QueryAsync<string?>("""
             UPDATE reviews SET status = @status, policy_version = @version, decision = @decision, findings = @findings, error = NULL,
                                degraded_reason = @degraded, llm_usage = @usage, llm_tokens = @tokens,
                                completed_at = @completed, updated_at = @completed, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND lease_owner = @owner AND status = 'pending'
+            RETURNING submitter
             """,
             new
             {
                 id = id.ToString(), owner, status = result.Status.ToWire(), version = result.PolicyVersion,
                 decision = StoredJson.Serialize(result.Decision), findings = StoredJson.Serialize(result.Findings), completed = result.CompletedAt.ToUnixTimeMilliseconds(),
                 degraded = result.DegradedReason, usage = result.LlmUsage is { } u ? StoredJson.Serialize(u) : null, tokens = result.LlmUsage?.TotalTokens ?? 0,
-            }, tx);
-        if (updated == 0)
+            }, tx)).ToList();
+        if (updated.Count == 0)
         {
             return false;
         }
@@ -204,24 +207,48 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         {
             await SqlQueueStore.EnqueueAsync(db, tx, id, queued, result.CompletedAt);
         }
+        var events = await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(
+            result.Status == ReviewStatus.Completed ? WebhookEvents.ReviewCompleted : WebhookEvents.ReviewNeedsReview,
+            id, updated[0], result.Status, result.Decision.Outcome, result.CompletedAt));
         await tx.CommitAsync(ct);
+        Announce(events);
         return true;
+    }
+
+    /// <summary>A change to a review, announced to the webhook subscriptions of its submitter (and to those covering every review).</summary>
+    internal static OutboxEvent ReviewEvent(string type, Guid id, string? submitter, ReviewStatus status, string? decision, DateTimeOffset at) =>
+        new(type, submitter, new WebhookEventData(id, status.ToWire(), decision,
+            new Dictionary<string, string> { ["self"] = $"/v1/reviews/{id}", ["document"] = $"/v1/reviews/{id}/document" }), at);
+
+    void Announce(int events)
+    {
+        if (events > 0)
+        {
+            outbox.Written();
+        }
     }
 
     public async Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
         var now = Now();
-        await db.ExecuteAsync("""
+        await using var tx = await db.BeginTransactionAsync(ct);
+        var updated = (await db.QueryAsync<string?>("""
             UPDATE reviews SET error = @error, updated_at = @now, status = @status,
                                lease_owner = NULL, lease_until = @retryAt, completed_at = @completed
             WHERE id = @id AND lease_owner = @owner
+            RETURNING submitter
             """,
             new
             {
                 id = id.ToString(), owner, error, now, status = final ? "failed" : "pending",
                 retryAt = final ? (long?)null : now + (long)retryAfter.TotalMilliseconds, completed = final ? now : (long?)null,
-            });
+            }, tx)).ToList();
+        var events = final && updated.Count > 0
+            ? await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(WebhookEvents.ReviewFailed, id, updated[0], ReviewStatus.Failed, null, clock.GetUtcNow()))
+            : 0;
+        await tx.CommitAsync(ct);
+        Announce(events);
     }
 
     public async Task<long> GetLlmTokensSinceAsync(DateTimeOffset since, CancellationToken ct)

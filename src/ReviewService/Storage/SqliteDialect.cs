@@ -182,6 +182,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         """,
         RetentionMigration,
         KeyExpiryMigration,
+        WebhooksMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -31,6 +31,8 @@ public static class ReviewTelemetry
     public static readonly ObservableGauge<int> LlmCircuitOpen = Meter.CreateObservableGauge("reviews.llm.circuit.open", CircuitStates.Observe, "{circuit}", "1 while a model's circuit breaker is open or half-open, 0 when closed, by model.");
     public static readonly Histogram<double> ReviewDuration = Meter.CreateHistogram<double>("reviews.duration", "s", "From submission to a finished review.", advice: Seconds([0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900]));
 
+    public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("reviews.webhook.deliveries", "{attempt}", "Webhook delivery attempts, by event and outcome (delivered, retry, gave_up).");
+
     public static readonly Counter<long> StoreErrors = Meter.CreateCounter<long>("reviews.store.errors", "{error}", "Database operations that failed (unreachable, locked, full), by operation.");
 
     /// <summary>Bucket boundaries in seconds: the defaults are meant for milliseconds and would put every review in the first bucket.</summary>

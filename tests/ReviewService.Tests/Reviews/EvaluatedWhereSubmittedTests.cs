@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReviewService.ReviewQueue;
 using ReviewService.Reviews;
 using ReviewService.Storage;
+using ReviewService.Webhooks;
 using ReviewService.Tests.Storage;
 
 namespace ReviewService.Tests.Reviews;
@@ -25,7 +26,7 @@ public sealed class EvaluatedWhereSubmittedTests : IDisposable
     public async Task AReviewStoredLeasedIsLeasedByNoWorkerUntilItsLeaseRunsOutAndThenCountsASecondAttempt()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var store = new SqlReviewStore(new SqliteDialect($"Data Source={_file}"), clock);
+        var store = new SqlReviewStore(new SqliteDialect($"Data Source={_file}"), clock, new OutboxSignal(clock));
         await store.MigrateAsync(default);
         var leased = PostgresConcurrencyTests.NewReview(clock.GetUtcNow()) with { Lease = new Lease("instance-a/submission", clock.GetUtcNow().AddMinutes(2)) };
         var unleased = PostgresConcurrencyTests.NewReview(clock.GetUtcNow().AddMilliseconds(1));

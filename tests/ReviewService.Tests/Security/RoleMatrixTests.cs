@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ReviewService.Tests.ReviewQueue;
+using ReviewService.Tests.Webhooks;
 
 namespace ReviewService.Tests.Security;
 
@@ -43,6 +44,15 @@ public sealed class RoleMatrixTests : IDisposable
         ("GET /v1/admin/keys/",                         "401  403  403  403  403  200"),
         // {id} is a review id here: no such key, so the admin gets past authorization to a 404.
         ("DELETE /v1/admin/keys/{id:guid}",             "401  403  403  403  403  404"),
+        // {id} is analyst-1's subscription: the other analyst is told it does not exist; an admin manages every subscription.
+        ("POST /v1/webhooks/",                          "401  201  201  403  403  201"),
+        ("GET /v1/webhooks/",                           "401  200  200  403  403  200"),
+        ("GET /v1/webhooks/{id:guid}",                  "401  200  404  403  403  200"),
+        ("GET /v1/webhooks/{id:guid}/deliveries",       "401  200  404  403  403  200"),
+        // No such delivery: past authorization, into the handler.
+        ("POST /v1/webhooks/{id:guid}/deliveries/{deliveryId:guid}/retry", "401  404  404  403  403  404"),
+        // Removed by analyst-1: gone for the admin after that.
+        ("DELETE /v1/webhooks/{id:guid}",               "401  204  404  403  403  404"),
     ];
 
     readonly ReviewApp _app = new();
@@ -53,6 +63,7 @@ public sealed class RoleMatrixTests : IDisposable
     public async Task EveryRoleGetsExactlyTheStatusTheAccessTableGivesItOnEveryEndpoint()
     {
         var (review, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
+        var (webhook, _) = await _app.Analyst().SubscribeAsync("https://example.com/hooks", WebhookRequests.ReviewFinished);
         var clients = new Dictionary<string, HttpClient>
         {
             ["anonymous"] = _app.CreateClient(),
@@ -69,7 +80,7 @@ public sealed class RoleMatrixTests : IDisposable
             var statuses = expected.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
             foreach (var (caller, status) in Callers.Zip(statuses))
             {
-                using var response = await clients[caller].SendAsync(Request(endpoint, review, item));
+                using var response = await clients[caller].SendAsync(Request(endpoint, review, item, webhook));
                 if ((int)response.StatusCode != status)
                 {
                     wrong.Add($"{endpoint} as {caller}: expected {status}, got {(int)response.StatusCode}");
@@ -113,11 +124,13 @@ public sealed class RoleMatrixTests : IDisposable
 
     static string Id(JsonElement review) => review.GetProperty("id").GetString()!;
 
-    static HttpRequestMessage Request(string endpoint, JsonElement review, JsonElement item)
+    static HttpRequestMessage Request(string endpoint, JsonElement review, JsonElement item, string webhook)
     {
         var (method, pattern) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1]);
-        var id = pattern.StartsWith("/v1/queue", StringComparison.Ordinal) ? item.GetProperty("id").GetString() : Id(review);
-        var path = pattern.Replace("{id:guid}", id).Replace("{name}", "contract-review") + (pattern.EndsWith("/export", StringComparison.Ordinal) ? "?policy=contract-review" : "");
+        var id = pattern.StartsWith("/v1/queue", StringComparison.Ordinal) ? item.GetProperty("id").GetString()
+            : pattern.StartsWith("/v1/webhooks", StringComparison.Ordinal) ? webhook : Id(review);
+        var path = pattern.Replace("{id:guid}", id).Replace("{deliveryId:guid}", Guid.NewGuid().ToString()).Replace("{name}", "contract-review")
+            + (pattern.EndsWith("/export", StringComparison.Ordinal) ? "?policy=contract-review" : "");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (endpoint == "POST /v1/reviews/")
         {
@@ -127,6 +140,10 @@ public sealed class RoleMatrixTests : IDisposable
         else if (endpoint == "POST /v1/admin/keys/")
         {
             request.Content = JsonContent.Create(new { name = "matrix-key", roles = new[] { "analyst" } });
+        }
+        else if (endpoint == "POST /v1/webhooks/")
+        {
+            request.Content = JsonContent.Create(new { url = "https://example.com/matrix", events = new[] { "review.completed" } });
         }
         else if (endpoint.EndsWith("/resolve", StringComparison.Ordinal))
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using ReviewService.Reviews;
 using ReviewService.Storage;
+using ReviewService.Webhooks;
 using ReviewService.Tests.ReviewQueue;
 
 namespace ReviewService.Tests.Storage;
@@ -40,7 +41,7 @@ public sealed class PostgresConcurrencyTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var first = new PostgresDialect(database);
         using var second = new PostgresDialect(database);
-        var stores = new[] { new SqlReviewStore(first, clock), new SqlReviewStore(second, clock) };
+        var stores = new[] { new SqlReviewStore(first, clock, new OutboxSignal(clock)), new SqlReviewStore(second, clock, new OutboxSignal(clock)) };
 
         await Task.WhenAll(stores.Select(s => s.MigrateAsync(CancellationToken.None)));
         await using (var db = new NpgsqlConnection(database))

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using ReviewService.Tests.Judge;
 using ReviewService.Tests.ReviewQueue;
+using ReviewService.Tests.Webhooks;
 using static ReviewService.Tests.Judge.JudgeTestData;
 
 namespace ReviewService.Tests.Telemetry;
@@ -40,12 +41,14 @@ public sealed partial class PrometheusScrapeTests : IAsyncLifetime
         using var app = new ReviewApp(settings: Fixtures.WithoutTarget(Settings(_server,
             ("Llm:Fallback:Model", FallbackModel), ("Llm:MaxRetries", "1"), ("Llm:CircuitBreaker:MinimumThroughput", "2"),
             ("Llm:CircuitBreaker:FailureRatio", "0.5"), ("Llm:CircuitBreaker:BreakSeconds", "60"), ("Llm:DailyTokenBudget", "100"),
-            ("Queue:QaSampleRate", "1"), ("Queue:BacklogPollSeconds", "0.5"))));
+            ("Queue:QaSampleRate", "1"), ("Queue:BacklogPollSeconds", "0.5"), ("Webhooks:AllowPrivateNetworks", "true"))));
         app.UseKestrel(0);
         app.StartServer();
         var service = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
         var analyst = app.Analyst();
+        await using var receiver = await WebhookReceiver.StartedAsync();
+        var (webhook, _) = await analyst.SubscribeAsync(receiver.Url, WebhookRequests.ReviewFinished); // webhook deliveries
         await analyst.SubmitAndWaitForAsync(Distribution());   // primary fails, fallback answers, tokens spent
         await analyst.SubmitAndWaitForAsync(Distribution());   // the token budget is spent: degraded
         await analyst.SubmitAsync(new { policy = "contract-review" }); // refused: no document
@@ -54,6 +57,8 @@ public sealed partial class PrometheusScrapeTests : IAsyncLifetime
         await reviewer.ClaimAsync(item);
         Assert.Equal(HttpStatusCode.OK, (await reviewer.ResolveAsync(item, item.Verdicts(_ => "absent"))).StatusCode);
 
+        await receiver.NextAsync();
+        await analyst.WaitForDeliveriesAsync(webhook, d => d.Any(x => x.Status() == "delivered"));
         await using var prometheus = await PrometheusProcess.StartAsync(service);
         var scraped = await prometheus.WaitForMetricAsync("reviews_queue_resolved_total");
         var used = UsedMetrics();

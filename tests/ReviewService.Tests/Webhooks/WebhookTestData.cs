@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ReviewService.Tests.Webhooks;
+
+/// <summary>Webhook requests over HTTP, shared by the webhook tests.</summary>
+public static class WebhookRequests
+{
+    public static readonly string[] ReviewFinished = ["review.completed", "review.needs_review"];
+
+    /// <summary>Settings that let webhooks reach a receiver on loopback (refused by default: SSRF).</summary>
+    public static Dictionary<string, string?> OnLoopback(Dictionary<string, string?>? settings = null)
+    {
+        settings ??= [];
+        settings["Webhooks:AllowPrivateNetworks"] = "true";
+        return settings;
+    }
+
+    /// <summary>Subscribes <paramref name="url"/>; returns the subscription's id and secret.</summary>
+    public static async Task<(string Id, string Secret)> SubscribeAsync(this HttpClient client, string url, IEnumerable<string> events, string? secret = null)
+    {
+        using var response = await client.PostAsJsonAsync("/v1/webhooks", new { url, events, secret });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.JsonAsync();
+        return (created.GetProperty("id").GetString()!, created.GetProperty("secret").GetString()!);
+    }
+
+    public static async Task<JsonElement[]> DeliveriesAsync(this HttpClient client, string webhookId) =>
+        [.. (await (await client.GetAsync($"/v1/webhooks/{webhookId}/deliveries")).JsonAsync()).GetProperty("items").EnumerateArray()];
+
+    /// <summary>Reads the delivery log until <paramref name="done"/> holds (attempts are recorded in the background), at most 30 s.</summary>
+    public static async Task<JsonElement[]> WaitForDeliveriesAsync(this HttpClient client, string webhookId, Func<JsonElement[], bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var deliveries = await client.DeliveriesAsync(webhookId);
+            if (done(deliveries) || DateTime.UtcNow > deadline)
+            {
+                return deliveries;
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public static string Status(this JsonElement delivery) => delivery.GetProperty("status").GetString()!;
+
+    public static JsonElement[] AttemptLog(this JsonElement delivery) => [.. delivery.GetProperty("attemptLog").EnumerateArray()];
+}
