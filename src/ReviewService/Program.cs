@@ -1,4 +1,5 @@
 using ReviewService.Auth;
+using ReviewService.Batches;
 using ReviewService.Extraction;
 using ReviewService.Health;
 using ReviewService.Http;
@@ -43,6 +44,7 @@ app.MapHealth();
 app.MapMetrics();
 app.MapAccount();
 app.MapReviews();
+app.MapBatches();
 app.MapQueue();
 app.MapWebhooks();
 app.MapPolicies();

@@ -66,24 +66,9 @@ public sealed class DocxExtractor(ExtractionOptions options) : IFormatExtractor
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            if (zip.Entries.Count > MaxEntries)
+            if (ZipDefences.Inspect(zip, MaxEntries, options.MaxDecompressedBytes, "DOCX", Invalid) is { } refused)
             {
-                return Invalid($"it has {zip.Entries.Count} entries; a Word document has at most a few hundred");
-            }
-            long total = 0;
-            foreach (var entry in zip.Entries)
-            {
-                if (entry.FullName.Contains("..", StringComparison.Ordinal) || entry.FullName.StartsWith('/') || entry.FullName.Contains('\\', StringComparison.Ordinal)
-                    || entry.FullName is [_, ':', ..])
-                {
-                    return Invalid($"it contains an entry with an unsafe path ('{Shorten(entry.FullName)}')");
-                }
-                total += entry.Length;
-                if (total > options.MaxDecompressedBytes)
-                {
-                    return new Failure(FailureKind.TooLarge, "DOCX too large when decompressed",
-                        $"The DOCX decompresses to more than {options.MaxDecompressedBytes / (1024 * 1024)} MB, the limit. It may be a zip bomb; if it is a real document, remove embedded media and resubmit.");
-                }
+                return refused;
             }
             return zip.GetEntry("word/document.xml") is null && !zip.Entries.Any(e => e.FullName.EndsWith("document.xml", StringComparison.Ordinal))
                 ? Invalid("it has no word/document.xml part")
@@ -128,8 +113,6 @@ public sealed class DocxExtractor(ExtractionOptions options) : IFormatExtractor
             }
         }
     }
-
-    static string Shorten(string name) => name.Length > 80 ? name[..80] + "…" : name;
 
     static Failure Invalid(string why) => Failure.Unprocessable("Invalid DOCX", $"The file is not a valid DOCX package: {why}. Save it again from Word or LibreOffice and resubmit.");
 }

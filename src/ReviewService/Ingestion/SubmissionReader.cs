@@ -95,7 +95,8 @@ public sealed class SubmissionReader(IValidator<SubmitReviewRequest> validator, 
             NullIfEmpty(form["externalRef"].ToString()), metadata), null);
     }
 
-    async Task<(Submission?, Failure?)> ValidateAsync(SubmitReviewRequest request, CancellationToken ct)
+    /// <summary>Validates a request however it arrived (JSON, multipart, one file of a batch) and yields the submission.</summary>
+    public async Task<(Submission?, Failure?)> ValidateAsync(SubmitReviewRequest request, CancellationToken ct)
     {
         var result = await validator.ValidateAsync(request, ct);
         if (!result.IsValid)

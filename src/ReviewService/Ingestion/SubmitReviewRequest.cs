@@ -23,6 +23,11 @@ public sealed class IngestionOptions
     public double DefaultWaitSeconds { get; set; } = 2;
     public double MaxWaitSeconds { get; set; } = 60;
 
+    /// <summary>Files in one batch (a zip counts its entries).</summary>
+    public int MaxBatchDocuments { get; set; } = 100;
+    /// <summary>The largest batch upload, and the most a batch's zip may inflate to (default 100 MB).</summary>
+    public long MaxBatchBytes { get; set; } = 100 * 1024 * 1024;
+
     /// <summary>The largest request body: the document in base64 plus room for the JSON around it.</summary>
     public long MaxRequestBytes => MaxDocumentBytes / 3 * 4 + 1024 * 1024;
 }

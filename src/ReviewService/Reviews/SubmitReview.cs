@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -58,12 +59,11 @@ public static class SubmitReview
         var lease = wait > TimeSpan.Zero ? worker.Reserve() : null;
         try
         {
-            var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
-                Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
             var now = clock.GetUtcNow();
-            var created = await store.CreateAsync(new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text,
-                submission.ExternalRef, submission.Metadata, scopedKey, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(),
-                now, lease), ct);
+            var created = await store.CreateAsync(NewReviewOf(id, submission, document, extractor, policy, submitter, activity, now) with
+            {
+                IdempotencyKey = scopedKey, Lease = lease,
+            }, ct);
             if (created.Earlier is { } raced)
             {
                 return Replay(raced, requestHash);
@@ -97,7 +97,17 @@ public static class SubmitReview
         }
     }
 
-    static ProblemHttpResult Reject(Failure failure)
+    /// <summary>A pending review of an extracted submission, as a single submission or one document of a batch stores it.</summary>
+    internal static NewReview NewReviewOf(
+        Guid id, Submission submission, ExtractedDocument document, DocumentExtractor extractor, Policy policy, string? submitter, Activity? activity, DateTimeOffset now)
+    {
+        var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
+            Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
+        return new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text, submission.ExternalRef, submission.Metadata,
+            null, Hash(submission), submitter, activity?.Id, activity?.TraceId.ToHexString(), now);
+    }
+
+    internal static ProblemHttpResult Reject(Failure failure)
     {
         ReviewTelemetry.SubmissionsRejected.Add(1, new KeyValuePair<string, object?>("reason", failure.Title));
         return failure.ToProblem();

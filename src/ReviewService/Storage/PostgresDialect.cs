@@ -165,6 +165,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         RetentionMigration,
         KeyExpiryMigration,
         WebhooksMigration,
+        BatchesMigration,
     ];
 
     // Another instance's worker may hold the oldest pending row: skip it rather than wait, so workers never queue behind each other.

@@ -70,7 +70,8 @@ public sealed record NewReview(
     string? TraceParent,
     string? TraceId,
     DateTimeOffset CreatedAt,
-    Lease? Lease = null);
+    Lease? Lease = null,
+    Guid? BatchId = null);
 
 /// <summary>A pending review leased to one worker.</summary>
 public sealed record WorkItem(Guid Id, string Policy, string Text, string? TraceParent, int Attempts, DateTimeOffset CreatedAt, string LeaseOwner);

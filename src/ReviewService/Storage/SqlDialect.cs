@@ -88,6 +88,24 @@ public abstract class SqlDialect
         );
         CREATE INDEX ix_attempts_delivery ON webhook_attempts (delivery_id, at);
         """;
+
+    /// <summary>
+    /// Batches: the documents of one upload, as accepted (file name, and its review or why it was refused), and how many of
+    /// its reviews are still pending; the evaluation that takes that to 0 announces <c>batch.completed</c>.
+    /// </summary>
+    protected const string BatchesMigration = """
+        CREATE TABLE batches (
+            id TEXT PRIMARY KEY,
+            policy TEXT NOT NULL,
+            submitter TEXT,
+            documents TEXT NOT NULL,
+            pending BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            completed_at BIGINT
+        );
+        CREATE INDEX ix_batches_created ON batches (created_at);
+        ALTER TABLE reviews ADD COLUMN batch_id TEXT;
+        """;
 }
 
 /// <summary>How far a commit has gone when it returns. README, "Performance", lists which write uses which and why.</summary>

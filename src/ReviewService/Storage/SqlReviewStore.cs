@@ -80,24 +80,30 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
                 return new CreateResult(existing);
             }
         }
+        await InsertReviewAsync(db, tx, review);
+        await tx.CommitAsync(ct);
+        return new CreateResult(Earlier: null);
+    }
+
+    /// <summary>Inserts a pending review and its document in the caller's transaction (a submission, or one document of a batch).</summary>
+    internal static async Task InsertReviewAsync(DbConnection db, DbTransaction tx, NewReview review)
+    {
         var now = review.CreatedAt.ToUnixTimeMilliseconds();
         await db.ExecuteAsync("""
             INSERT INTO reviews (id, policy, policy_version, status, document, external_ref, metadata, idempotency_key, request_hash,
-                                 submitter, trace_parent, trace_id, created_at, updated_at, lease_owner, lease_until, attempts)
+                                 submitter, trace_parent, trace_id, created_at, updated_at, lease_owner, lease_until, attempts, batch_id)
             VALUES (@Id, @Policy, @PolicyVersion, 'pending', @Document, @ExternalRef, @Metadata, @IdempotencyKey, @RequestHash,
-                    @Submitter, @TraceParent, @TraceId, @now, @now, @leaseOwner, @leaseUntil, @attempts)
+                    @Submitter, @TraceParent, @TraceId, @now, @now, @leaseOwner, @leaseUntil, @attempts, @batch)
             """,
             new
             {
                 Id = review.Id.ToString(), review.Policy, review.PolicyVersion, Document = StoredJson.Serialize(review.Document), review.ExternalRef,
                 Metadata = StoredJson.Serialize(review.Metadata), review.IdempotencyKey, review.RequestHash, review.Submitter, review.TraceParent,
                 review.TraceId, now, leaseOwner = review.Lease?.Holder, leaseUntil = review.Lease?.ExpiresAt.ToUnixTimeMilliseconds(),
-                attempts = review.Lease is null ? 0 : 1,
+                attempts = review.Lease is null ? 0 : 1, batch = review.BatchId?.ToString(),
             }, tx);
         await db.ExecuteAsync("INSERT INTO documents (review_id, content, text) VALUES (@id, @content, @text)",
             new { id = review.Id.ToString(), content = review.Content, text = review.Text }, tx);
-        await tx.CommitAsync(ct);
-        return new CreateResult(Earlier: null);
     }
 
     public async Task<Review?> FindByIdempotencyKeyAsync(string key, CancellationToken ct)
@@ -182,13 +188,13 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         await using var db = await dialect.OpenAsync(ct);
         // A result lost with the machine leaves the review pending, and it is evaluated again: the document is never lost.
         await using var tx = await dialect.BeginAsync(db, Commit.Relaxed, ct);
-        // The submitter, whose webhook subscriptions hear of it; no row when the lease was lost.
-        var updated = (await db.QueryAsync<string?>("""
+        // The submitter, whose webhook subscriptions hear of it, and its batch; no row when the lease was lost.
+        var updated = (await db.QueryAsync<(string? Submitter, string? Batch)>("""
             UPDATE reviews SET status = @status, policy_version = @version, decision = @decision, findings = @findings, error = NULL,
                                degraded_reason = @degraded, llm_usage = @usage, llm_tokens = @tokens,
                                completed_at = @completed, updated_at = @completed, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND lease_owner = @owner AND status = 'pending'
-            RETURNING submitter
+            RETURNING submitter, batch_id
             """,
             new
             {
@@ -209,7 +215,8 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         }
         var events = await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(
             result.Status == ReviewStatus.Completed ? WebhookEvents.ReviewCompleted : WebhookEvents.ReviewNeedsReview,
-            id, updated[0], result.Status, result.Decision.Outcome, result.CompletedAt));
+            id, updated[0].Submitter, result.Status, result.Decision.Outcome, result.CompletedAt));
+        events += await SqlBatchStore.FinishedAsync(db, tx, updated[0].Batch, result.CompletedAt);
         await tx.CommitAsync(ct);
         Announce(events);
         return true;
@@ -233,20 +240,24 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         await using var db = await dialect.OpenAsync(ct);
         var now = Now();
         await using var tx = await db.BeginTransactionAsync(ct);
-        var updated = (await db.QueryAsync<string?>("""
+        var updated = (await db.QueryAsync<(string? Submitter, string? Batch)>("""
             UPDATE reviews SET error = @error, updated_at = @now, status = @status,
                                lease_owner = NULL, lease_until = @retryAt, completed_at = @completed
-            WHERE id = @id AND lease_owner = @owner
-            RETURNING submitter
+            WHERE id = @id AND lease_owner = @owner AND status = 'pending'
+            RETURNING submitter, batch_id
             """,
             new
             {
                 id = id.ToString(), owner, error, now, status = final ? "failed" : "pending",
                 retryAt = final ? (long?)null : now + (long)retryAfter.TotalMilliseconds, completed = final ? now : (long?)null,
             }, tx)).ToList();
-        var events = final && updated.Count > 0
-            ? await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(WebhookEvents.ReviewFailed, id, updated[0], ReviewStatus.Failed, null, clock.GetUtcNow()))
-            : 0;
+        var events = 0;
+        if (final && updated.Count > 0)
+        {
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
+            events = await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(WebhookEvents.ReviewFailed, id, updated[0].Submitter, ReviewStatus.Failed, null, at));
+            events += await SqlBatchStore.FinishedAsync(db, tx, updated[0].Batch, at);
+        }
         await tx.CommitAsync(ct);
         Announce(events);
     }

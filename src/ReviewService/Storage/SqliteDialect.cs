@@ -183,6 +183,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         RetentionMigration,
         KeyExpiryMigration,
         WebhooksMigration,
+        BatchesMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -25,6 +25,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<SqlDialect>(_ => dialect); // a factory, so the container disposes it (PostgreSQL's connection pool)
         builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
         builder.Services.AddSingleton<IQueueStore, SqlQueueStore>();
+        builder.Services.AddSingleton<IBatchStore, SqlBatchStore>();
         builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         builder.Services.AddHostedService<StorageStartup>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)

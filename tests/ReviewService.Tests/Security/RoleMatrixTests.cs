@@ -32,6 +32,9 @@ public sealed class RoleMatrixTests : IDisposable
         ("GET /v1/reviews/{id:guid}",                   "401  200  404  200  403  403"),
         ("GET /v1/reviews/{id:guid}/document",          "401  200  404  200  403  403"),
         ("GET /v1/reviews/{id:guid}/audit",             "401  200  404  200  403  403"),
+        // {id} is a batch of analyst-1's.
+        ("POST /v1/batches/",                           "401  202  202  403  403  403"),
+        ("GET /v1/batches/{id:guid}",                   "401  200  404  200  403  403"),
         ("GET /v1/queue/",                              "401  403  403  200  403  403"),
         ("GET /v1/queue/{id:guid}",                     "401  403  403  200  403  403"),
         ("GET /v1/queue/export",                        "401  403  403  200  403  403"),
@@ -64,6 +67,7 @@ public sealed class RoleMatrixTests : IDisposable
     {
         var (review, item) = await _app.SubmitAndFindItemAsync(Fixtures.Text("contract.txt"));
         var (webhook, _) = await _app.Analyst().SubscribeAsync("https://example.com/hooks", WebhookRequests.ReviewFinished);
+        var batch = (await (await _app.Analyst().PostAsync("/v1/batches", BatchForm())).JsonAsync()).GetProperty("id").GetString()!;
         var clients = new Dictionary<string, HttpClient>
         {
             ["anonymous"] = _app.CreateClient(),
@@ -80,7 +84,7 @@ public sealed class RoleMatrixTests : IDisposable
             var statuses = expected.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
             foreach (var (caller, status) in Callers.Zip(statuses))
             {
-                using var response = await clients[caller].SendAsync(Request(endpoint, review, item, webhook));
+                using var response = await clients[caller].SendAsync(Request(endpoint, review, item, webhook, batch));
                 if ((int)response.StatusCode != status)
                 {
                     wrong.Add($"{endpoint} as {caller}: expected {status}, got {(int)response.StatusCode}");
@@ -124,11 +128,18 @@ public sealed class RoleMatrixTests : IDisposable
 
     static string Id(JsonElement review) => review.GetProperty("id").GetString()!;
 
-    static HttpRequestMessage Request(string endpoint, JsonElement review, JsonElement item, string webhook)
+    static MultipartFormDataContent BatchForm() => new()
+    {
+        { new StringContent("contract-review"), "policy" },
+        { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Fixtures.Text("joint-filing-agreement.txt"))), "a", "a.txt" },
+    };
+
+    static HttpRequestMessage Request(string endpoint, JsonElement review, JsonElement item, string webhook, string batch)
     {
         var (method, pattern) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1]);
         var id = pattern.StartsWith("/v1/queue", StringComparison.Ordinal) ? item.GetProperty("id").GetString()
-            : pattern.StartsWith("/v1/webhooks", StringComparison.Ordinal) ? webhook : Id(review);
+            : pattern.StartsWith("/v1/webhooks", StringComparison.Ordinal) ? webhook
+            : pattern.StartsWith("/v1/batches", StringComparison.Ordinal) ? batch : Id(review);
         var path = pattern.Replace("{id:guid}", id).Replace("{deliveryId:guid}", Guid.NewGuid().ToString()).Replace("{name}", "contract-review")
             + (pattern.EndsWith("/export", StringComparison.Ordinal) ? "?policy=contract-review" : "");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -140,6 +151,10 @@ public sealed class RoleMatrixTests : IDisposable
         else if (endpoint == "POST /v1/admin/keys/")
         {
             request.Content = JsonContent.Create(new { name = "matrix-key", roles = new[] { "analyst" } });
+        }
+        else if (endpoint == "POST /v1/batches/")
+        {
+            request.Content = BatchForm();
         }
         else if (endpoint == "POST /v1/webhooks/")
         {

@@ -1,0 +1,11 @@
+using ReviewService.Batches;
+
+namespace ReviewService.Storage;
+
+/// <summary>Batches of documents uploaded together; each accepted document is a review like any other.</summary>
+public interface IBatchStore
+{
+    /// <summary>Stores the batch and the reviews of its accepted documents in one transaction (announcing it at once when none was accepted).</summary>
+    Task CreateAsync(NewBatch batch, CancellationToken ct);
+    Task<Batch?> GetAsync(Guid id, CancellationToken ct);
+}
