@@ -59,7 +59,7 @@ public static class SubmitReview
         try
         {
             var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
-                Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
+                Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts, document.Ocr);
             var now = clock.GetUtcNow();
             var created = await store.CreateAsync(new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text,
                 submission.ExternalRef, submission.Metadata, scopedKey, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(),
