@@ -112,6 +112,21 @@ public sealed class ScannedDocumentTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenApiDocumentListsTheScanTypesAndDescribesTheOcrRecord()
+    {
+        using var app = new ReviewApp(settings: new() { ["Api:Docs"] = "true" });
+
+        var json = await (await app.Analyst().GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+
+        var schemas = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("components").GetProperty("schemas");
+        var contentType = schemas.GetProperty("DocumentPayload").GetProperty("properties").GetProperty("contentType").GetProperty("description").GetString();
+        Assert.All(new[] { "image/png", "image/jpeg", "image/tiff", "application/pdf" }, t => Assert.Contains(t, contentType, StringComparison.Ordinal));
+        // document.ocr is nullable (oneOf null or a reference): the description lands on the schema it refers to.
+        Assert.Contains("recognition errors", schemas.GetProperty("OcrInfo").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(schemas.GetProperty("OcrPage").GetProperty("properties").TryGetProperty("confidence", out _));
+    }
+
+    [Fact]
     public void InvalidOcrSettingsStopTheServiceAtStart()
     {
         using var app = new ReviewApp(settings: new() { ["Extraction:Ocr:Dpi"] = "5000" });
