@@ -10,7 +10,11 @@ COPY prompts/ prompts/
 RUN dotnet publish src/ReviewService/ReviewService.csproj -c Release --no-restore -o /app
 
 # Run: the ASP.NET Core runtime only, as the image's non-root 'app' user; the SQLite file lives on a volume.
+# Tesseract (English) and pdftoppm read scanned documents (OCR); without them a scan gets a 422 naming these packages.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng poppler-utils \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 RUN mkdir -p /data && chown app:app /data

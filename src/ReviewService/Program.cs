@@ -23,7 +23,7 @@ builder.AddCredentials();         // API keys and OIDC bearer tokens → roles; 
 builder.AddRateLimits();          // per-credential request and submission limits, request time limit
 builder.AddPolicies();            // rules/<policy>/: detectors, RulesEngine workflows, decision table
 builder.AddIngestion();           // JSON or multipart → validated Submission
-builder.AddExtraction();          // text, HTML, PDF, DOCX → ExtractedDocument with offsets
+builder.AddExtraction();          // text, HTML, PDF, DOCX, scans (OCR) → ExtractedDocument with offsets
 builder.AddStorage();             // SQLite: the document is stored before it is evaluated
 builder.AddRetrieval();           // the passages of each undetermined check that the judge reads and the reviewer sees
 builder.AddJudge();               // LLM judge for what the rules leave undetermined (Llm:Provider, default None)

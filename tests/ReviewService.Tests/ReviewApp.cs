@@ -168,6 +168,15 @@ public static class Fixtures
     public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
     public static byte[] Bytes(string name) => File.ReadAllBytes(Path(name));
     public static string Text(string name) => File.ReadAllText(Path(name));
+
+    /// <summary>The JPEG a PDF made by img2pdf holds verbatim (its one image stream, from SOI to EOI): a JPEG scan with no fixture of its own.</summary>
+    public static byte[] JpegInside(string pdf)
+    {
+        var bytes = Bytes(pdf).AsSpan();
+        var start = bytes.IndexOf((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]);
+        var end = bytes.LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]);
+        return bytes[start..(end + 2)].ToArray();
+    }
     public static JsonElement Expected { get; } = JsonDocument.Parse(Text("expected.json")).RootElement;
     public static string GoverningLawState => Expected.GetProperty("governingLawState").GetString()!;
     public static string RulesDirectory => System.IO.Path.Combine(AppContext.BaseDirectory, "rules");

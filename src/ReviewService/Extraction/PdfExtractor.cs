@@ -5,8 +5,8 @@ using UglyToad.PdfPig.Exceptions;
 
 namespace ReviewService.Extraction;
 
-/// <summary>PDF through PdfPig: the text layer of each page in content order. Scanned PDFs (no text layer) are refused: no OCR.</summary>
-public sealed class PdfExtractor(ExtractionOptions options) : IFormatExtractor
+/// <summary>PDF through PdfPig: the text layer of each page in content order. A PDF with no text layer (a scan) goes to OCR.</summary>
+public sealed class PdfExtractor(ExtractionOptions options, ScanReader scans) : IFormatExtractor
 {
     public string ContentType => "application/pdf";
     public IReadOnlyList<string> Extensions { get; } = [".pdf"];
@@ -28,8 +28,10 @@ public sealed class PdfExtractor(ExtractionOptions options) : IFormatExtractor
             }
             var text = new StringBuilder();
             var pageStarts = new List<int>();
+            var pageSizes = new List<PageSize>();
             foreach (var page in pdf.GetPages())
             {
+                pageSizes.Add(new PageSize(page.Width, page.Height));
                 if (text.Length > 0)
                 {
                     text.Append("\n\n");
@@ -48,8 +50,7 @@ public sealed class PdfExtractor(ExtractionOptions options) : IFormatExtractor
             }
             if (pageStarts.Count > 0 && string.IsNullOrWhiteSpace(text.ToString()))
             {
-                return Failure.Unprocessable("No text layer",
-                    $"The PDF has {pageStarts.Count} page(s) but no text layer: it is probably a scan. OCR is not supported; submit a PDF with selectable text, a DOCX or the text itself.");
+                return scans.ForPdf(content, pageSizes);
             }
             return new ExtractedDocument(text.ToString(), "pdf", pageStarts);
         }

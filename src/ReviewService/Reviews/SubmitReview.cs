@@ -102,7 +102,7 @@ public static class SubmitReview
         Guid id, Submission submission, ExtractedDocument document, DocumentExtractor extractor, Policy policy, string? submitter, Activity? activity, DateTimeOffset now)
     {
         var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
-            Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts);
+            Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts, document.Ocr);
         return new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text, submission.ExternalRef, submission.Metadata,
             null, Hash(submission), submitter, activity?.Id, activity?.TraceId.ToHexString(), now);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ReviewService.Decisions;
+using ReviewService.Extraction;
 using ReviewService.Judge;
 using ReviewService.ReviewQueue;
 
@@ -28,8 +29,12 @@ public static class ReviewStatusText
     public static ReviewStatus? Parse(string? text) => Enum.GetValues<ReviewStatus>().Cast<ReviewStatus?>().FirstOrDefault(s => s!.Value.ToWire() == text);
 }
 
-/// <summary>What the service kept of a submitted file. Offsets of evidence point into its extracted text.</summary>
-public sealed record DocumentInfo(string FileName, string ContentType, string Format, string Sha256, long Bytes, int Characters, IReadOnlyList<int> PageStarts);
+/// <summary>
+/// What the service kept of a submitted file. Offsets of evidence point into its extracted text. <see cref="Ocr"/>: the text was
+/// recognised from a scan (absent before OCR existed, and for documents with text).
+/// </summary>
+public sealed record DocumentInfo(
+    string FileName, string ContentType, string Format, string Sha256, long Bytes, int Characters, IReadOnlyList<int> PageStarts, OcrInfo? Ocr = null);
 
 /// <summary>A review as stored: the submission, and once evaluated, its findings and decision.</summary>
 public sealed record Review(

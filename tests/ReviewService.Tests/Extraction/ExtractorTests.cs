@@ -5,8 +5,7 @@ namespace ReviewService.Tests.Extraction;
 public sealed class ExtractorTests
 {
     static readonly ExtractionOptions Options = new();
-    static readonly DocumentExtractor Extractor = new(
-        [new PlainTextExtractor(), new HtmlExtractor(Options), new PdfExtractor(Options), new DocxExtractor(Options)], Options);
+    static readonly DocumentExtractor Extractor = Extractors.Create(Options, new OcrOptions());
 
     static string Sentence => Fixtures.Squash(Fixtures.Expected.GetProperty("governingLawSentence").GetString()!);
 
@@ -55,7 +54,6 @@ public sealed class ExtractorTests
     [Theory]
     [InlineData("truncated.pdf", "application/pdf", "Corrupt PDF")]
     [InlineData("encrypted.pdf", "application/pdf", "Encrypted PDF")]
-    [InlineData("scanned.pdf", "application/pdf", "No text layer")]
     [InlineData("zip-bomb.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX too large when decompressed")]
     public void UnreadableFilesAreFailuresNotExceptions(string file, string contentType, string title)
     {
@@ -63,5 +61,17 @@ public sealed class ExtractorTests
 
         Assert.Null(result.Document);
         Assert.Equal(title, result.Failure!.Title);
+    }
+}
+
+/// <summary>The extraction stage as the service wires it (every format, OCR included), for tests that call it directly.</summary>
+public static class Extractors
+{
+    public static DocumentExtractor Create(ExtractionOptions options, OcrOptions ocr)
+    {
+        var scans = new ScanReader(new Tesseract(ocr), ocr);
+        return new DocumentExtractor(
+            [new PlainTextExtractor(), new HtmlExtractor(options), new PdfExtractor(options, scans), new DocxExtractor(options),
+             .. ImageFormat.All.Select(f => new ImageExtractor(f, scans))], options);
     }
 }

@@ -67,7 +67,8 @@ export function renderReview(view, [id]) {
           review.decision.provisional ? ' (provisional)' : '') : null,
         review.decision?.reasons?.length ? el('ul', { className: 'reasons' },
           review.decision.reasons.map(r => el('li', {}, el('code', {}, r.check), ` ${r.decision}: ${r.reason}`))) : null,
-        review.error ? el('p', { className: 'status error' }, review.error) : null);
+        review.error ? el('p', { className: 'status error' }, review.error) : null,
+        ocrNotice(review.document.ocr));
       fill(findings, review.findings.map(f => el('tr', { dataset: { check: f.check }, onclick: () => showPassages(f.check) },
         el('td', {}, el('code', {}, f.check)),
         el('td', {}, badge(f.outcome)),
@@ -109,4 +110,13 @@ export function renderReview(view, [id]) {
   }
 
   return { dispose: () => clearTimeout(timer) };
+}
+
+/** Text read by OCR may hold recognition errors: say so, and name the pages to read in the original. */
+function ocrNotice(ocr) {
+  if (!ocr) return null;
+  const low = ocr.lowConfidencePages ?? [];
+  return el('p', { className: 'notice', id: 'ocr-notice', role: 'note' },
+    badge('OCR'), ` This document is a scan read by OCR (${ocr.engine}): its text and the evidence quoted from it may contain recognition errors. Check them against the original.`,
+    low.length ? [' Low-confidence pages: ', el('strong', { id: 'ocr-low-pages' }, low.join(', ')), '.'] : null);
 }

@@ -5,14 +5,14 @@ import { el, say } from './dom.js';
 export function renderSubmit(view) {
   const status = el('p', { id: 'status', className: 'status' });
   const policy = el('select', { id: 'policy', name: 'policy', required: true });
-  const file = el('input', { id: 'file', type: 'file', name: 'file', accept: '.pdf,.docx,.html,.htm,.txt,text/plain,text/html,application/pdf' });
+  const file = el('input', { id: 'file', type: 'file', name: 'file', accept: '.pdf,.docx,.html,.htm,.txt,.png,.jpg,.jpeg,.tif,.tiff,text/plain,text/html,application/pdf,image/png,image/jpeg,image/tiff' });
   const fileName = el('input', { id: 'file-name', type: 'text', name: 'fileName', value: 'pasted.txt' });
   const text = el('textarea', { id: 'text', name: 'text', rows: 12 });
   const send = el('button', { type: 'submit', id: 'upload', className: 'primary' }, 'Submit for review');
   view.append(el('form', { className: 'submit', onsubmit: submit },
     el('h1', {}, 'Upload a document'),
     el('label', { htmlFor: 'policy' }, 'Policy'), policy,
-    el('label', { htmlFor: 'file' }, 'A file (PDF, DOCX, HTML or text)'), file,
+    el('label', { htmlFor: 'file' }, 'A file (PDF, DOCX, HTML, text, or a scan: PNG, JPEG, TIFF)'), file,
     el('p', {}, 'or paste its text:'),
     el('label', { htmlFor: 'file-name' }, 'File name'), fileName,
     el('label', { htmlFor: 'text' }, 'Text'), text,

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace ReviewService.Extraction;
+
+/// <summary>How a command-line tool ended: its exit code, or killed on timeout; the end of what it wrote to stderr.</summary>
+public sealed record ToolRun(int ExitCode, bool TimedOut, string Errors)
+{
+    public bool Succeeded => !TimedOut && ExitCode == 0;
+}
+
+/// <summary>Runs the OCR tools: an argument list (no shell, so nothing in a file name is interpreted), killed on timeout.</summary>
+public static class ToolProcess
+{
+    const int ErrorsKept = 500;
+
+    public static ToolRun Run(string file, IEnumerable<string> arguments, TimeSpan timeout, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        // Tesseract's OpenMP threads would each take a core: one document's OCR uses one, and the extraction gate bounds how many run.
+        start.Environment["OMP_THREAD_LIMIT"] = "1";
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return new ToolRun(-1, false, $"{file} could not be started: {e.Message}");
+        }
+        using var started = process;
+        // Both pipes are drained as the tool writes, so a chatty tool cannot block on a full pipe.
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            return new ToolRun(-1, true, "");
+        }
+        process.WaitForExit();
+        output.Wait();
+        var text = errors.Result.Trim();
+        return new ToolRun(process.ExitCode, false, text.Length > ErrorsKept ? text[^ErrorsKept..] : text);
+    }
+
+    /// <summary>The full path of <paramref name="file"/>: as given when it has a directory, else the first match on PATH.</summary>
+    public static string? Find(string file)
+    {
+        if (file.Contains(Path.DirectorySeparatorChar))
+        {
+            return File.Exists(file) ? file : null;
+        }
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, file))
+            .FirstOrDefault(File.Exists);
+    }
+}
