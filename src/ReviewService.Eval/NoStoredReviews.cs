@@ -23,6 +23,8 @@ public sealed class NoStoredReviews : IReviewStore
     public Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct) => throw Unused();
     public Task<int> PurgeTextAsync(DateTimeOffset finishedBefore, int limit, CancellationToken ct) => throw Unused();
     public Task ReleaseAllLeasesAsync(CancellationToken ct) => throw Unused();
+    public Task<(ReevaluationOutcome Outcome, int Revision)> ReevaluateAsync(Reevaluation reevaluation, CancellationToken ct) => throw Unused();
+    public Task<IReadOnlyList<Revision>> ListRevisionsAsync(Guid id, CancellationToken ct) => throw Unused();
 
     static NotSupportedException Unused() => new("The evaluation stores no reviews.");
 }

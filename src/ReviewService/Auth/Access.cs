@@ -18,6 +18,8 @@ public static class Access
     public const string WorkQueue = "work-queue";
     /// <summary>Agreement statistics: reviewers (who make them) and operators (who watch them).</summary>
     public const string Stats = "stats";
+    /// <summary>Evaluate a finished review again under the loaded policy (reviewers, admins); replay a policy over stored reviews is <see cref="Administer"/>.</summary>
+    public const string Reevaluate = "reevaluate";
     /// <summary>Webhook subscriptions: analysts hear of their own reviews, admins of every review (see <see cref="OwnWebhooksOnly"/>).</summary>
     public const string Subscribe = "subscribe";
     /// <summary>Metrics and health details.</summary>
@@ -32,6 +34,7 @@ public static class Access
         [WorkQueue] = [Roles.Reviewer],
         [Stats] = [Roles.Reviewer, Roles.Operator],
         [Subscribe] = [Roles.Analyst, Roles.Admin],
+        [Reevaluate] = [Roles.Reviewer, Roles.Admin],
         [Operate] = [Roles.Operator],
         [Administer] = [Roles.Admin],
     };

@@ -64,14 +64,18 @@ public static class RateLimits
         ? $"credential:{name}"
         : $"address:{c.Connection.RemoteIpAddress}";
 
-    static bool IsSubmission(HttpRequest r) => HttpMethods.IsPost(r.Method) && r.Path.Value?.TrimEnd('/') == "/v1/reviews";
+    /// <summary>A single submission or a batch (a batch takes one submission's allowance, and its files the documents' limits).</summary>
+    static bool IsSubmission(HttpRequest r) => HttpMethods.IsPost(r.Method) && r.Path.Value?.TrimEnd('/') is "/v1/reviews" or "/v1/batches";
 
-    /// <summary>A bucket of a minute's allowance that refills every second, so a burst is allowed and a steady flood is not.</summary>
+    /// <summary>
+    /// A bucket of a minute's allowance that refills steadily, so a burst is allowed and a steady flood is not: every second
+    /// from 60 a minute on, else one token every 60/limit seconds (a refill of one a second would let 5 a minute be 65).
+    /// </summary>
     static RateLimitPartition<string> PerMinute(string key, int limit) =>
         RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = limit,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, 60.0 / limit)),
             TokensPerPeriod = Math.Max(1, limit / 60),
             QueueLimit = 0,
             AutoReplenishment = true,

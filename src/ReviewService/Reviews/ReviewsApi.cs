@@ -19,6 +19,11 @@ public static class ReviewsApi
             .RequireAuthorization(Access.Submit);
         group.MapGet("/{id:guid}", GetAsync).WithSummary("A review: status, decision and findings with evidence").RequireAuthorization(Access.ReadReviews);
         group.MapGet("/{id:guid}/document", GetDocumentAsync).WithSummary("The extracted text that evidence offsets point into").RequireAuthorization(Access.ReadReviews);
+        group.MapPost("/{id:guid}/reevaluate", Reevaluate.HandleAsync)
+            .WithSummary("Evaluate a finished review again under the loaded policy version; the replaced evaluation is kept as a revision")
+            .RequireAuthorization(Access.Reevaluate);
+        group.MapGet("/{id:guid}/revisions", Reevaluate.ListRevisionsAsync).WithSummary("Every evaluation of a review with its policy version, the current one last")
+            .RequireAuthorization(Access.ReadReviews);
         group.MapGet("/", ListAsync).WithSummary("Reviews, newest first, paged with a cursor (an analyst's own)").RequireAuthorization(Access.ReadReviews);
         return group;
     }

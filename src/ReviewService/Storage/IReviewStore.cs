@@ -26,6 +26,13 @@ public interface IReviewStore
     /// recording when and an audit line; decision, findings and audit trail stay. Returns how many were purged.
     /// </summary>
     Task<int> PurgeTextAsync(DateTimeOffset finishedBefore, int limit, CancellationToken ct);
+    /// <summary>
+    /// Re-review: saves <paramref name="reevaluation"/> over a finished review and keeps the evaluation it replaces as a numbered
+    /// revision, with the queue item, audit lines and webhook events of the new one, in one transaction.
+    /// </summary>
+    Task<(ReevaluationOutcome Outcome, int Revision)> ReevaluateAsync(Reevaluation reevaluation, CancellationToken ct);
+    /// <summary>Every evaluation of the review, oldest first, the current one last.</summary>
+    Task<IReadOnlyList<Revision>> ListRevisionsAsync(Guid id, CancellationToken ct);
     /// <summary>Frees every lease (single-instance databases, at startup): reviews left pending by a crash are picked up at once.</summary>
     Task ReleaseAllLeasesAsync(CancellationToken ct);
 }

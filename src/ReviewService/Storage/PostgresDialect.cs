@@ -166,6 +166,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         KeyExpiryMigration,
         WebhooksMigration,
         BatchesMigration,
+        RevisionsMigration,
     ];
 
     // Another instance's worker may hold the oldest pending row: skip it rather than wait, so workers never queue behind each other.

@@ -99,3 +99,17 @@ public sealed record ReviewPage(IReadOnlyList<Review> Items, ReviewCursor? Next)
 
 /// <summary>The outcome of storing a submission: stored as new, or the review an earlier request with the same idempotency key created.</summary>
 public sealed record CreateResult(Review? Earlier);
+
+/// <summary>
+/// A re-evaluation to save over a finished review: computed from the review as it was at <see cref="ExpectedUpdatedAt"/>, by
+/// <see cref="Actor"/>, with its audit lines.
+/// </summary>
+public sealed record Reevaluation(Guid ReviewId, DateTimeOffset ExpectedUpdatedAt, string Actor, ReviewResult Result, IReadOnlyList<AuditEntry> Audit);
+
+/// <summary>Saved (the replaced evaluation is revision <c>Revision</c>), or refused: the review changed meanwhile, or a reviewer holds its queue item.</summary>
+public enum ReevaluationOutcome { Saved, Changed, HeldByReviewer }
+
+/// <summary>One evaluation of a review: a replaced one, numbered from 1, or the current one (no <see cref="ReplacedAt"/>).</summary>
+public sealed record Revision(
+    int Number, string PolicyVersion, ReviewStatus Status, ReviewDecision? Decision, IReadOnlyList<CheckFinding> Findings,
+    DateTimeOffset EvaluatedAt, DateTimeOffset? ReplacedAt, string? ReplacedBy);

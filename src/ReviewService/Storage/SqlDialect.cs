@@ -106,6 +106,23 @@ public abstract class SqlDialect
         CREATE INDEX ix_batches_created ON batches (created_at);
         ALTER TABLE reviews ADD COLUMN batch_id TEXT;
         """;
+
+    /// <summary>Re-review: each evaluation a re-evaluation replaced, kept as a numbered revision of its review.</summary>
+    protected const string RevisionsMigration = """
+        CREATE TABLE review_revisions (
+            id TEXT PRIMARY KEY,
+            review_id TEXT NOT NULL REFERENCES reviews (id),
+            revision BIGINT NOT NULL,
+            policy_version TEXT NOT NULL,
+            status TEXT NOT NULL,
+            decision TEXT,
+            findings TEXT,
+            evaluated_at BIGINT NOT NULL,
+            replaced_at BIGINT NOT NULL,
+            replaced_by TEXT NOT NULL,
+            UNIQUE (review_id, revision)
+        );
+        """;
 }
 
 /// <summary>How far a commit has gone when it returns. README, "Performance", lists which write uses which and why.</summary>

@@ -26,20 +26,66 @@ public sealed class SqlQueueStore(SqlDialect dialect, OutboxSignal outbox) : IQu
             VALUES (@id, @review, @policy, @kind, @priority, 'open', @now)
             ON CONFLICT (review_id) DO NOTHING
             """, new { id = item.Id.ToString(), review, policy, kind = item.Kind, priority = item.Priority, now }, tx);
-        if (inserted == 0)
+        if (inserted > 0)
         {
-            return;
+            await AddChecksAsync(db, tx, reviewId, policy!, item.Id, item, at);
         }
+    }
+
+    /// <summary>The checks of a queue item, and the audit line that says they were queued.</summary>
+    static async Task AddChecksAsync(DbConnection db, DbTransaction tx, Guid reviewId, string policy, Guid queueId, NewQueueItem item, DateTimeOffset at)
+    {
         foreach (var check in item.Checks)
         {
             await db.ExecuteAsync("""
                 INSERT INTO queue_checks (id, review_id, policy, check_name, reason, severity, status, created_at)
                 VALUES (@id, @review, @policy, @check, @reason, @severity, 'open', @now)
                 ON CONFLICT (review_id, check_name) DO NOTHING
-                """, new { id = Guid.NewGuid().ToString(), review, policy, check = check.Check, reason = check.Reason, severity = check.Severity, now }, tx);
+                """,
+                new
+                {
+                    id = Guid.NewGuid().ToString(), review = reviewId.ToString(), policy, check = check.Check, reason = check.Reason,
+                    severity = check.Severity, now = at.ToUnixTimeMilliseconds(),
+                }, tx);
         }
-        await AppendAsync(db, tx, reviewId, new AuditEntry(at, "system", "queued", item.Id, null, null,
+        await AppendAsync(db, tx, reviewId, new AuditEntry(at, "system", "queued", queueId, null, null,
             $"{item.Kind}: {string.Join(", ", item.Checks.Select(c => $"{c.Check} ({c.Reason})"))}", null));
+    }
+
+    /// <summary>
+    /// After a re-evaluation, in its transaction: the review's queue item holds exactly the new evaluation's open checks. An
+    /// open item is replaced, a resolved one opened again with the new checks (its verdicts stay), and an open item with no
+    /// check left is resolved by the system.
+    /// </summary>
+    internal static async Task RequeueAsync(DbConnection db, DbTransaction tx, Guid reviewId, NewQueueItem? item, DateTimeOffset at)
+    {
+        var review = reviewId.ToString();
+        var now = at.ToUnixTimeMilliseconds();
+        await db.ExecuteAsync("DELETE FROM queue_checks WHERE review_id = @review", new { review }, tx);
+        var existing = await db.ExecuteScalarAsync<string?>("SELECT id FROM queue WHERE review_id = @review", new { review }, tx);
+        if (item is null || item.Kind != QueueKinds.Review)
+        {
+            if (existing is not null)
+            {
+                await db.ExecuteAsync("""
+                    UPDATE queue SET status = 'resolved', resolved_by = 'system', resolved_at = @now, lease_owner = NULL, lease_until = NULL
+                    WHERE id = @existing AND status = 'open'
+                    """, new { existing, now }, tx);
+            }
+            return;
+        }
+        if (existing is null)
+        {
+            await EnqueueAsync(db, tx, reviewId, item, at);
+            return;
+        }
+        await db.ExecuteAsync("""
+            UPDATE queue SET kind = @kind, priority = @priority, status = 'open', lease_owner = NULL, lease_until = NULL, created_at = @now,
+                             resolved_at = NULL, resolved_by = NULL
+            WHERE id = @existing
+            """, new { existing, kind = item.Kind, priority = item.Priority, now }, tx);
+        var policy = await db.ExecuteScalarAsync<string>("SELECT policy FROM reviews WHERE id = @review", new { review }, tx);
+        await AddChecksAsync(db, tx, reviewId, policy!, Guid.Parse(existing), item, at);
     }
 
     public async Task<IReadOnlyList<QueueItem>> ListOpenAsync(QueueQuery query, CancellationToken ct)

@@ -184,6 +184,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         KeyExpiryMigration,
         WebhooksMigration,
         BatchesMigration,
+        RevisionsMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -42,6 +42,9 @@ public sealed class RoleMatrixTests : IDisposable
         ("POST /v1/queue/{id:guid}/release",            "401  403  403  200  403  403"),
         // The reviewer released the item above, so resolving it is refused as a conflict: past authorization, into the handler.
         ("POST /v1/queue/{id:guid}/resolve",            "401  403  403  409  403  403"),
+        // The reviewer released the item above: the review can be evaluated again (by reviewers and admins).
+        ("POST /v1/reviews/{id:guid}/reevaluate",       "401  403  403  200  403  200"),
+        ("GET /v1/reviews/{id:guid}/revisions",         "401  200  404  200  403  403"),
         ("GET /v1/stats/agreement",                     "401  403  403  200  200  403"),
         ("POST /v1/admin/keys/",                        "401  403  403  403  403  201"),
         ("GET /v1/admin/keys/",                         "401  403  403  403  403  200"),
