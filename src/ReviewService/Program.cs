@@ -6,6 +6,7 @@ using ReviewService.Http;
 using ReviewService.Ingestion;
 using ReviewService.Judge;
 using ReviewService.Policies;
+using ReviewService.Replays;
 using ReviewService.ReviewQueue;
 using ReviewService.Retrieval;
 using ReviewService.Reviews;
@@ -48,6 +49,7 @@ app.MapBatches();
 app.MapQueue();
 app.MapWebhooks();
 app.MapPolicies();
+app.MapReplays();
 app.MapApiKeys();
 app.MapApiDocs();
 

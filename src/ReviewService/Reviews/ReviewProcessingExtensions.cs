@@ -12,6 +12,9 @@ public static class ReviewProcessingExtensions
         builder.Services.AddSingleton<ReviewEvaluator>();
         // Submissions ask the workers for a turn (ReviewWorker.Reserve); an instance without workers never gives one.
         builder.Services.AddSingleton<ReviewWorker>();
+        // Policy replays run in the background of the instance that accepted them.
+        builder.Services.AddSingleton<Replays.ReplayRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Replays.ReplayRunner>());
         if (builder.Configuration.GetValue($"{ProcessingOptions.Section}:{nameof(ProcessingOptions.Enabled)}", true))
         {
             builder.Services.AddHostedService(services => services.GetRequiredService<ReviewWorker>());

@@ -167,6 +167,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         WebhooksMigration,
         BatchesMigration,
         RevisionsMigration,
+        ReplaysMigration,
     ];
 
     // Another instance's worker may hold the oldest pending row: skip it rather than wait, so workers never queue behind each other.

@@ -123,6 +123,23 @@ public abstract class SqlDialect
             UNIQUE (review_id, revision)
         );
         """;
+
+    /// <summary>Replays: a policy version tried on stored reviews without changing them, and what it would change per check.</summary>
+    protected const string ReplaysMigration = """
+        CREATE TABLE replays (
+            id TEXT PRIMARY KEY,
+            policy TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            since BIGINT,
+            max_reviews BIGINT NOT NULL,
+            status TEXT NOT NULL,
+            report TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            completed_at BIGINT
+        );
+        """;
 }
 
 /// <summary>How far a commit has gone when it returns. README, "Performance", lists which write uses which and why.</summary>

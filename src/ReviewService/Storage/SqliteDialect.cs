@@ -185,6 +185,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         WebhooksMigration,
         BatchesMigration,
         RevisionsMigration,
+        ReplaysMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -26,6 +26,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
         builder.Services.AddSingleton<IQueueStore, SqlQueueStore>();
         builder.Services.AddSingleton<IBatchStore, SqlBatchStore>();
+        builder.Services.AddSingleton<IReplayStore, SqlReplayStore>();
         builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         builder.Services.AddHostedService<StorageStartup>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)

@@ -27,6 +27,9 @@ public sealed class RoleMatrixTests : IDisposable
         ("GET /v1/me",                                  "401  200  200  200  200  200"),
         ("GET /v1/policies/",                           "401  200  200  200  200  200"),
         ("GET /v1/policies/{name}",                     "401  200  200  200  200  200"),
+        ("POST /v1/policies/{name}/replay",             "401  403  403  403  403  202"),
+        // {id} is a review id here: no such replay, so the admin gets past authorization to a 404.
+        ("GET /v1/policies/{name}/replays/{id:guid}",   "401  403  403  403  403  404"),
         ("POST /v1/reviews/",                           "401  201  201  403  403  403"),
         ("GET /v1/reviews/",                            "401  200  200  200  403  403"),
         ("GET /v1/reviews/{id:guid}",                   "401  200  404  200  403  403"),
