@@ -3,6 +3,7 @@ using Microsoft.OpenApi;
 using ReviewService.Extraction;
 using ReviewService.Ingestion;
 using ReviewService.Storage;
+using ReviewService.Webhooks;
 using Scalar.AspNetCore;
 
 namespace ReviewService.Http;
@@ -12,7 +13,11 @@ public static class ApiDocs
 {
     public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(DescribeDocumentsAsync));
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddSchemaTransformer(DescribeDocumentsAsync);
+            o.AddDocumentTransformer(DescribeWebhooksAsync);
+        });
         return builder;
     }
 
@@ -33,6 +38,47 @@ public static class ApiDocs
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>The requests the service sends to webhook subscribers (OpenAPI 3.1 <c>webhooks</c>): one per event, the body and the headers.</summary>
+    static async Task DescribeWebhooksAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
+    {
+        var body = await context.GetOrCreateSchemaAsync(typeof(WebhookEvent), null, ct);
+        document.Webhooks ??= new Dictionary<string, IOpenApiPathItem>();
+        foreach (var type in WebhookEvents.All)
+        {
+            document.Webhooks[type] = new OpenApiPathItem
+            {
+                Operations = new Dictionary<HttpMethod, OpenApiOperation>
+                {
+                    [HttpMethod.Post] = new()
+                    {
+                        Summary = $"{type}: sent to each subscription that asked for it",
+                        Description = "At least once, from an outbox written with the change; retried with exponential back-off and jitter for " +
+                            "Webhooks:RetryHours (24) until a 2xx. Verify X-ReviewService-Signature (t=<unix seconds>,v1=<hex HMAC-SHA256 of the secret " +
+                            "over t + \".\" + raw body>) and refuse old timestamps; deduplicate on X-ReviewService-Delivery.",
+                        Parameters =
+                        [
+                            Header(WebhookSignature.Header, "t=<unix seconds>,v1=<hex HMAC-SHA256 of the subscription's secret over t + \".\" + the raw body>"),
+                            Header(WebhookSignature.EventHeader, "The event type, as in the body."),
+                            Header(WebhookSignature.DeliveryHeader, "The delivery id: the same on every retry of this event to this subscription."),
+                        ],
+                        RequestBody = new OpenApiRequestBody
+                        {
+                            Required = true,
+                            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = body } },
+                        },
+                        Responses = new OpenApiResponses
+                        {
+                            ["2XX"] = new OpenApiResponse { Description = "Received. Any other answer, a redirect or a timeout is retried." },
+                        },
+                    },
+                },
+            };
+        }
+    }
+
+    static OpenApiParameter Header(string name, string description) =>
+        new() { Name = name, In = ParameterLocation.Header, Required = true, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
 
     static void Describe(OpenApiSchema schema, string property, string description)
     {

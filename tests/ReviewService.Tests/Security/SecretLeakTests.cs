@@ -6,6 +6,7 @@ using Npgsql;
 using ReviewService.Tests.Storage;
 using ReviewService.Tests.Judge;
 using ReviewService.Tests.ReviewQueue;
+using ReviewService.Tests.Webhooks;
 using static ReviewService.Tests.Judge.JudgeTestData;
 using static ReviewService.Tests.Telemetry.TelemetryCapture;
 
@@ -19,6 +20,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
 {
     const string LlmKey = "sk-canary-llm-key-5f0e9b1c";
     const string GuessedKey = "rs-canary-guessed-key-77d1";
+    const string WebhookSecret = "whsec-canary-webhook-secret-3a9c";
 
     ScriptedLlmServer _server = null!;
 
@@ -38,7 +40,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
             Interlocked.Increment(ref calls);
             return new ScriptedReply(401, new JsonObject { ["error"] = new JsonObject { ["message"] = $"Incorrect API key provided: {call.Headers["authorization"]}" } }.ToJsonString());
         };
-        using var app = new ReviewApp(settings: Settings(_server, ("Llm:ApiKey", LlmKey), ("Logging:LogLevel:Default", "Trace")));
+        using var app = new ReviewApp(settings: Settings(_server, ("Llm:ApiKey", LlmKey), ("Logging:LogLevel:Default", "Trace"), ("Webhooks:AllowPrivateNetworks", "true")));
         using var withLogs = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace)));
         var responses = new List<string>();
 
@@ -59,6 +61,10 @@ public sealed class SecretLeakTests : IAsyncLifetime
             return response;
         }
 
+        // A webhook signed with a secret, to a receiver that refuses it: the secret is in the answer that created it, and nowhere else.
+        await using var receiver = new WebhookReceiver { Status = 401 };
+        await receiver.StartAsync();
+        var (webhook, _) = await withLogs.WithKey(ReviewApp.AnalystKey).SubscribeAsync(receiver.Url, WebhookRequests.ReviewFinished, WebhookSecret);
         var submitted = await (await Send(ReviewApp.AnalystKey, HttpMethod.Post, "/v1/reviews/", ReviewRequests.Text(Distribution()))).JsonAsync();
         var id = submitted.GetProperty("id").GetString()!;
         var analyst = withLogs.WithKey(ReviewApp.AnalystKey);
@@ -70,8 +76,12 @@ public sealed class SecretLeakTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.OperatorKey, HttpMethod.Get, "/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.OperatorKey, HttpMethod.Get, "/health/details")).StatusCode);
         Assert.True(calls >= 1, "The judge should have met the echoing error.");
+        await receiver.NextAsync();
+        await analyst.WaitForDeliveriesAsync(webhook, d => d.Length == 1 && d[0].GetProperty("attempts").GetInt32() == 1);
+        Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.AnalystKey, HttpMethod.Get, $"/v1/webhooks/{webhook}/deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(ReviewApp.AnalystKey, HttpMethod.Get, "/v1/webhooks")).StatusCode);
 
-        AssertNowhere([LlmKey, GuessedKey, ReviewApp.AnalystKey, ReviewApp.ReviewerKey, ReviewApp.OperatorKey, $"Data Source={app.DatabasePath}"],
+        AssertNowhere([WebhookSecret, LlmKey, GuessedKey, ReviewApp.AnalystKey, ReviewApp.ReviewerKey, ReviewApp.OperatorKey, $"Data Source={app.DatabasePath}"],
             spans, logs, responses);
         Assert.Contains(logs.Messages, m => m.Contains("LLM judge", StringComparison.Ordinal));   // the failure itself was logged
     }

@@ -78,6 +78,22 @@ public sealed class WebhookApiTests : IAsyncDisposable
         Assert.Empty(_receiver.Drain());
     }
 
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesEveryEventItsBodyAndItsSignature()
+    {
+        using var app = new ReviewApp(settings: new() { ["Api:Docs"] = "true" });
+        var document = JsonDocument.Parse(await (await app.Analyst().GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync()).RootElement;
+
+        var webhooks = document.GetProperty("webhooks");
+        Assert.Equal(WebhookEvents.All.Order(), webhooks.EnumerateObject().Select(w => w.Name).Order());
+        var post = webhooks.GetProperty("review.completed").GetProperty("post");
+        Assert.Contains(post.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "X-ReviewService-Signature");
+        var body = post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var text = body.GetRawText();
+        Assert.All(new[] { "createdAt", "data" }, p => Assert.Contains(p, text, StringComparison.Ordinal));
+        Assert.Contains(document.GetProperty("paths").EnumerateObject(), p => p.Name == "/v1/webhooks/{id}/deliveries");
+    }
+
     [Theory]
     [InlineData("127.0.0.1", true)]
     [InlineData("10.0.0.5", true)]
