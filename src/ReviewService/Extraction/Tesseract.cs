@@ -42,9 +42,15 @@ public sealed class Tesseract(OcrOptions options)
         {
             return Packages;
         }
-        // The language data is a package of its own: tesseract without it fails on every page.
-        var languages = ToolProcess.Run(path, ["--list-langs"], TimeSpan.FromSeconds(10), Path.GetTempPath());
-        return languages.Succeeded ? null : Packages;
+        // The language data is a package of its own (tesseract-ocr-<language>): tesseract without it fails on every page.
+        var run = ToolProcess.Run(path, ["--list-langs"], TimeSpan.FromSeconds(10), Path.GetTempPath());
+        if (!run.Succeeded)
+        {
+            return Packages;
+        }
+        var installed = run.Output.Split('\n', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        var missing = options.Language.Split('+').Where(language => !installed.Contains(language)).Select(language => $"tesseract-ocr-{language}").ToList();
+        return missing.Count == 0 ? null : string.Join(' ', missing);
     }
 
     /// <summary>Recognises <paramref name="image"/> (every page of a multi-page TIFF); TSV goes to a file beside it.</summary>

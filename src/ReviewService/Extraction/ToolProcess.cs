@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace ReviewService.Extraction;
 
-/// <summary>How a command-line tool ended: its exit code, or killed on timeout; the end of what it wrote to stderr.</summary>
-public sealed record ToolRun(int ExitCode, bool TimedOut, string Errors)
+/// <summary>How a command-line tool ended: its exit code, or killed on timeout; the end of what it wrote to stderr and to stdout.</summary>
+public sealed record ToolRun(int ExitCode, bool TimedOut, string Errors, string Output = "")
 {
     public bool Succeeded => !TimedOut && ExitCode == 0;
 }
@@ -11,7 +11,9 @@ public sealed record ToolRun(int ExitCode, bool TimedOut, string Errors)
 /// <summary>Runs the OCR tools: an argument list (no shell, so nothing in a file name is interpreted), killed on timeout.</summary>
 public static class ToolProcess
 {
-    const int ErrorsKept = 500;
+    const int Kept = 500;
+
+    static string Tail(string text) => text.Trim() is var t && t.Length > Kept ? t[^Kept..] : text.Trim();
 
     public static ToolRun Run(string file, IEnumerable<string> arguments, TimeSpan timeout, string workingDirectory)
     {
@@ -48,9 +50,7 @@ public static class ToolProcess
             return new ToolRun(-1, true, "");
         }
         process.WaitForExit();
-        output.Wait();
-        var text = errors.Result.Trim();
-        return new ToolRun(process.ExitCode, false, text.Length > ErrorsKept ? text[^ErrorsKept..] : text);
+        return new ToolRun(process.ExitCode, false, Tail(errors.Result), Tail(output.Result));
     }
 
     /// <summary>The full path of <paramref name="file"/>: as given when it has a directory, else the first match on PATH.</summary>

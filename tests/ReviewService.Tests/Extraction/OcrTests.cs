@@ -73,6 +73,15 @@ public sealed class OcrTests
     }
 
     [Fact]
+    public void AMissingLanguageIsAProblemNamingItsPackage()
+    {
+        var result = Extractor(new OcrOptions { Language = "zzz" }).Extract("application/pdf", "scan.pdf", Fixtures.Bytes("scan.pdf"));
+
+        Assert.Equal(FailureKind.Unprocessable, result.Failure!.Kind);
+        Assert.Contains("apt-get install tesseract-ocr-zzz", result.Failure.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingPdftoppmIsAProblemNamingPopplerUtils()
     {
         var result = Extractor(new OcrOptions { PdftoppmPath = "/nonexistent/pdftoppm" }).Extract("application/pdf", "scan.pdf", Fixtures.Bytes("scan.pdf"));
