@@ -17,15 +17,8 @@ public static partial class Clauses
     public const int MinWords = 6;
 
     /// <summary>The findings with their evidence as clauses; evidence that already has its marks is left as it is.</summary>
-    public static IReadOnlyList<CheckFinding> Widen(string text, IReadOnlyList<CheckFinding> findings)
-    {
-        if (!findings.Any(NeedsClauses))
-        {
-            return findings;
-        }
-        var sentences = Segmenter.Sentences(text);
-        return [.. findings.Select(f => NeedsClauses(f) ? f with { Evidence = Of(text, sentences, f.Evidence) } : f)];
-    }
+    public static IReadOnlyList<CheckFinding> Widen(SegmentedText text, IReadOnlyList<CheckFinding> findings) =>
+        findings.Any(NeedsClauses) ? [.. findings.Select(f => NeedsClauses(f) ? f with { Evidence = Of(text.Text, text.Sentences, f.Evidence) } : f)] : findings;
 
     static bool NeedsClauses(CheckFinding finding) => finding.Evidence.Any(e => e.Marks is null);
 

@@ -19,8 +19,9 @@ public sealed record RetrievalResult(IReadOnlyList<CheckFinding> Findings, int P
 /// </summary>
 public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<RetrievalOptions> options, TokenCounter tokens, JudgePrompt prompt)
 {
-    public RetrievalResult Retrieve(Policy policy, string text, IReadOnlyList<CheckFinding> findings)
+    public RetrievalResult Retrieve(Policy policy, SegmentedText segmented, IReadOnlyList<CheckFinding> findings)
     {
+        var text = segmented.Text;
         var undetermined = findings.Where(f => !f.IsDecided)
             .OrderByDescending(f => Severity.Rank(policy.Checks[f.Check].Severity)).ToList();
         if (undetermined.Count == 0)
@@ -33,7 +34,7 @@ public sealed class PassageRetriever(IOptions<LlmOptions> llm, IOptions<Retrieva
             return new RetrievalResult([.. findings.Select(f => f.IsDecided ? f : f with { Candidates = [whole] })], 1, text.Length, true);
         }
 
-        var passages = Segmenter.Split(text);
+        var passages = segmented.Passages;
         var index = policy.Ranker.Index(text, passages);
         var ranked = undetermined.ToDictionary(f => f.Check, f => Ranked(policy, index, passages, f));
         var budget = llm.Value.MaxPromptTokens - prompt.OverheadTokens(policy, undetermined.Select(f => f.Check), tokens);

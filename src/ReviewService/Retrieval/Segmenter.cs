@@ -14,6 +14,23 @@ public readonly record struct Passage(int Start, int End, int HeadingStart = 0, 
 }
 
 /// <summary>
+/// A document's text with its segmentation, computed once, when first asked for, and shared by the stages that read it:
+/// the clauses of the rules' evidence (<see cref="Sentences"/>) and the passages retrieval ranks (<see cref="Passages"/>).
+/// A plain string converts to one, segmented on its own.
+/// </summary>
+public sealed class SegmentedText(string text)
+{
+    IReadOnlyList<Passage>? _sentences;
+    IReadOnlyList<Passage>? _passages;
+
+    public string Text => text;
+    public IReadOnlyList<Passage> Sentences => _sentences ??= Segmenter.Sentences(text);
+    public IReadOnlyList<Passage> Passages => _passages ??= Segmenter.Split(text, Sentences);
+
+    public static implicit operator SegmentedText(string text) => new(text);
+}
+
+/// <summary>
 /// Cuts extracted text into passages: sentences (and list items) grouped under their section heading or number, a new
 /// passage at each heading and once a passage reaches <see cref="TargetCharacters"/>; a sentence is never cut unless it
 /// alone is longer than <see cref="MaxSentenceCharacters"/> (tables and run-on text), and then at a space.
@@ -26,12 +43,15 @@ public static partial class Segmenter
     /// <summary>How much of a heading sentence names its section ("7.2 Exclusivity.", "ARTICLE IX INDEMNIFICATION").</summary>
     public const int HeadingCharacters = 60;
 
-    public static IReadOnlyList<Passage> Split(string text)
+    public static IReadOnlyList<Passage> Split(string text) => Split(text, Sentences(text));
+
+    /// <summary>The passages of <paramref name="text"/> from its <see cref="Sentences"/>, when they are at hand already.</summary>
+    public static IReadOnlyList<Passage> Split(string text, IReadOnlyList<Passage> sentences)
     {
         var passages = new List<Passage>(text.Length / 300 + 1);
         var current = default(Passage?);
         var (headingStart, headingEnd) = (0, 0);
-        foreach (var found in Sentences(text))
+        foreach (var found in sentences)
         {
             var heading = Heading().IsMatch(text.AsSpan(found.Start, found.Length));
             if (heading)

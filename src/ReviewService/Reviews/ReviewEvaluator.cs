@@ -25,12 +25,14 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
             ?? throw new InvalidOperationException($"Policy '{item.Policy}' is no longer loaded; deploy it again or resubmit the document.");
 
         var started = Stopwatch.GetTimestamp();
+        // Segmented once: the clauses of the rules' evidence, the passages retrieval ranks and the judge's evidence share it.
+        var text = new SegmentedText(item.Text);
         IReadOnlyList<CheckFinding> findings;
         using (var rules = ReviewTelemetry.Source.StartActivity("rules"))
         {
             // A decision's evidence is the clause that holds its matches, which the reviewer and a verifying judge read.
             // Decisions measured under the policy's target accuracy are held for the judge or a reviewer to verify.
-            findings = Verification.Hold(policy, Clauses.Widen(item.Text, await RulesEvaluator.EvaluateAsync(policy, item.Text)));
+            findings = Verification.Hold(policy, Clauses.Widen(text, await RulesEvaluator.EvaluateAsync(policy, item.Text)));
             rules?.SetTag("policy.name", policy.Name);
             rules?.SetTag("policy.version", policy.Version);
             rules?.SetTag("rules.checks_decided", findings.Count(f => f.IsDecided));
@@ -43,7 +45,7 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
         started = Stopwatch.GetTimestamp();
         using (var retrieval = ReviewTelemetry.Source.StartActivity("retrieval"))
         {
-            var retrieved = retriever.Retrieve(policy, item.Text, findings);
+            var retrieved = retriever.Retrieve(policy, text, findings);
             findings = retrieved.Findings;
             retrieval?.SetTag("retrieval.passages", retrieved.Passages);
             retrieval?.SetTag("retrieval.passage_characters", retrieved.PassageCharacters);
@@ -53,7 +55,7 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
 
         started = Stopwatch.GetTimestamp();
         var judged = await judge.JudgeAsync(policy, item.Text, findings, ct);
-        judged = judged with { Findings = Clauses.Widen(item.Text, judged.Findings) };
+        judged = judged with { Findings = Clauses.Widen(text, judged.Findings) };
         ReviewTelemetry.StageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", "judge"));
 
         using var decide = ReviewTelemetry.Source.StartActivity("decide");
