@@ -35,6 +35,16 @@ public class RetrievalBenchmark
     [Benchmark(Description = "PassageRetriever.Retrieve, one ~50 KB contract")]
     public int Retrieve() => _retriever.Retrieve(_corpus.Policy, _text, _findings).Passages;
 
+    [Benchmark(Description = "Clauses of the evidence, then retrieval, each segmenting the text")]
+    public int SegmentedTwice() => _retriever.Retrieve(_corpus.Policy, _text, Clauses.Widen(_text, _findings)).Passages;
+
+    [Benchmark(Description = "Clauses of the evidence, then retrieval, sharing one segmentation")]
+    public int SegmentedOnce()
+    {
+        var text = new SegmentedText(_text);
+        return _retriever.Retrieve(_corpus.Policy, text, Clauses.Widen(text, _findings)).Passages;
+    }
+
     [Benchmark(Description = "RulesEvaluator.EvaluateAsync, the same contract (reference)")]
     public async Task<int> Rules() => (await RulesEvaluator.EvaluateAsync(_corpus.Policy, _text)).Count;
 }

@@ -17,6 +17,8 @@ public interface IWebhookStore
     /// <summary>Sends a delivery again (a failed one, or a delivered one the receiver lost): due now, with a new retry window.</summary>
     Task<bool> RetryAsync(Guid webhookId, Guid deliveryId, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>Removes finished deliveries written before <paramref name="before"/>, with their attempts; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken ct);
     /// <summary>Leases up to <paramref name="limit"/> due deliveries whose lease is free or expired; another dispatcher skips them.</summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct);
     /// <summary>Records an attempt and where the delivery goes next, if the dispatcher still holds its lease.</summary>

@@ -110,6 +110,18 @@ public sealed class SqlWebhookStore(SqlDialect dialect) : IWebhookStore
             """, new { id = deliveryId.ToString(), webhook = webhookId.ToString(), at }) > 0;
     }
 
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        await using var db = await dialect.OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        const string Finished = "status <> 'pending' AND created_at < @before";
+        var parameters = new { before = before.ToUnixTimeMilliseconds() };
+        await db.ExecuteAsync($"DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE {Finished})", parameters, tx);
+        var pruned = await db.ExecuteAsync($"DELETE FROM webhook_deliveries WHERE {Finished}", parameters, tx);
+        await tx.CommitAsync(ct);
+        return pruned;
+    }
+
     public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);

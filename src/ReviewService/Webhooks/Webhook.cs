@@ -70,4 +70,6 @@ public sealed class WebhookOptions
     public double PollSeconds { get; set; } = 1;
     public int MaxConcurrentDeliveries { get; set; } = 4;
     public int MaxSubscriptionsPerOwner { get; set; } = 20;
+    /// <summary>Days a finished delivery (delivered, failed or cancelled) and its attempts stay in the log; pending ones always stay.</summary>
+    public double KeepDays { get; set; } = 30;
 }

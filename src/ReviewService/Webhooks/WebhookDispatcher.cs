@@ -20,14 +20,23 @@ public sealed partial class WebhookDispatcher(
     readonly WebhookOptions _options = options.Value;
     readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}/webhooks";
 
+    /// <summary>How often finished deliveries older than <see cref="WebhookOptions.KeepDays"/> are removed from the log.</summary>
+    static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var pruned = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var now = clock.GetUtcNow();
+                if (now - pruned >= PruneEvery)
+                {
+                    LogPruned(await store.PruneAsync(now - TimeSpan.FromDays(_options.KeepDays), stoppingToken), _options.KeepDays);
+                    pruned = now;
+                }
                 // Long enough for every delivery of a batch to finish its request, one slot after another.
                 var lease = TimeSpan.FromSeconds(_options.TimeoutSeconds * (Math.Ceiling(BatchSize / (double)_options.MaxConcurrentDeliveries) + 1));
                 var due = await store.ClaimDueAsync(_owner, now, now + lease, BatchSize, stoppingToken);
@@ -111,6 +120,9 @@ public sealed partial class WebhookDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} ({Event}) to {Host} failed: status {StatusCode}, {Error}; {Outcome}")]
     partial void LogAttemptFailed(Guid deliveryId, string @event, string host, int? statusCode, string? error, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook log: {Count} finished deliveries older than {Days} days removed")]
+    partial void LogPruned(int count, double days);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId}: lease lost before the attempt was recorded")]
     partial void LogLeaseLost(Guid deliveryId);

@@ -8,7 +8,7 @@ public static class WebhookExtensions
     {
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Validate(o => o.RetryHours > 0 && o.FirstRetryDelaySeconds > 0 && o.MaxRetryDelaySeconds >= o.FirstRetryDelaySeconds && o.TimeoutSeconds > 0
-                && o.PollSeconds > 0 && o.MaxConcurrentDeliveries > 0 && o.MaxSubscriptionsPerOwner > 0,
+                && o.PollSeconds > 0 && o.MaxConcurrentDeliveries > 0 && o.MaxSubscriptionsPerOwner > 0 && o.KeepDays > 0,
                 "Webhooks settings must be positive, and MaxRetryDelaySeconds at least FirstRetryDelaySeconds.")
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();

@@ -91,6 +91,29 @@ public sealed class WebhookDeliveryTests : IAsyncDisposable
         Assert.Equal(200, delivered.AttemptLog()[1].GetProperty("statusCode").GetInt32());
     }
 
+    [Fact]
+    public async Task FinishedDeliveriesLeaveTheLogAfterKeepDaysAndPendingOnesStayUntilFinished()
+    {
+        await _receiver.StartAsync();
+        var clock = new TestClock();
+        using var app = new ReviewApp(settings: WebhookRequests.OnLoopback(new() { ["Webhooks:KeepDays"] = "30" })) { Clock = clock };
+        var analyst = app.Analyst();
+        var (delivered, _) = await analyst.SubscribeAsync(_receiver.Url, ["review.completed", "review.needs_review"]);
+        var (down, _) = await analyst.SubscribeAsync($"http://127.0.0.1:{Storage.ServiceProcess.FreePort()}/hooks", ["review.completed", "review.needs_review"]);
+        await analyst.SubmitAndWaitForAsync(Fixtures.Text("contract.txt"));
+        await _receiver.NextAsync();
+        Assert.Equal("delivered", Assert.Single(await analyst.WaitForDeliveriesAsync(delivered, d => d.Length == 1 && d[0].Status() == "delivered")).Status());
+        Assert.Equal("pending", Assert.Single(await analyst.WaitForDeliveriesAsync(down, d => d.Length == 1 && d[0].GetProperty("attempts").GetInt32() == 1)).Status());
+
+        // 31 days on, the delivered one leaves the log; the pending one stays, is tried once more, and is given up (past its 24 h).
+        clock.Advance(TimeSpan.FromDays(31));
+        Assert.Empty(await analyst.WaitForDeliveriesAsync(delivered, d => d.Length == 0));
+        Assert.Equal("failed", Assert.Single(await analyst.WaitForDeliveriesAsync(down, d => d.Length == 1 && d[0].Status() == "failed")).Status());
+        // Finished now, and written 31 days ago: it goes at the next hourly pass.
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(await analyst.WaitForDeliveriesAsync(down, d => d.Length == 0));
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(410)]
