@@ -6,14 +6,14 @@ using ReviewService.Webhooks;
 namespace ReviewService.Storage;
 
 /// <summary>Batches over any SQL database (<see cref="SqlDialect"/>).</summary>
-public sealed class SqlBatchStore(SqlDialect dialect, OutboxSignal outbox) : IBatchStore
+public sealed class SqlBatchStore(SqlDialect dialect, Outbox outbox) : IBatchStore
 {
     /// <summary>
     /// In the transaction that finishes a review of batch <paramref name="batchId"/>: one fewer pending, and the review that
     /// makes it none announces <c>batch.completed</c>. The decrement locks the batch's row, so two reviews finishing at once
     /// cannot both see the other still pending. Returns the outbox rows written.
     /// </summary>
-    internal static async Task<int> FinishedAsync(DbConnection db, DbTransaction tx, string? batchId, DateTimeOffset at)
+    internal static async Task<int> FinishedAsync(DbConnection db, DbTransaction tx, Outbox outbox, string? batchId, DateTimeOffset at)
     {
         if (batchId is null)
         {
@@ -24,7 +24,7 @@ public sealed class SqlBatchStore(SqlDialect dialect, OutboxSignal outbox) : IBa
             WHERE id = @id AND pending > 0
             RETURNING pending, submitter
             """, new { id = batchId, at = at.ToUnixTimeMilliseconds() }, tx)).ToList();
-        return left is [{ Pending: 0 } done] ? await SqlWebhookStore.WriteOutboxAsync(db, tx, Completed(Guid.Parse(batchId), done.Submitter, at)) : 0;
+        return left is [{ Pending: 0 } done] ? await outbox.WriteAsync(db, tx, Completed(Guid.Parse(batchId), done.Submitter, at)) : 0;
     }
 
     static OutboxEvent Completed(Guid id, string? submitter, DateTimeOffset at) =>
@@ -49,12 +49,9 @@ public sealed class SqlBatchStore(SqlDialect dialect, OutboxSignal outbox) : IBa
         {
             await SqlReviewStore.InsertReviewAsync(db, tx, review);
         }
-        var events = batch.Reviews.Count == 0 ? await SqlWebhookStore.WriteOutboxAsync(db, tx, Completed(batch.Id, batch.Submitter, batch.CreatedAt)) : 0;
+        var events = batch.Reviews.Count == 0 ? await outbox.WriteAsync(db, tx, Completed(batch.Id, batch.Submitter, batch.CreatedAt)) : 0;
         await tx.CommitAsync(ct);
-        if (events > 0)
-        {
-            outbox.Written();
-        }
+        outbox.Written(events);
     }
 
     public async Task<Batch?> GetAsync(Guid id, CancellationToken ct)

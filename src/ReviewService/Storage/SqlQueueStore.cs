@@ -8,7 +8,7 @@ using ReviewService.Webhooks;
 namespace ReviewService.Storage;
 
 /// <summary>The reviewers' queue over any SQL database. Leases and resolutions are conditional updates: the loser changes nothing.</summary>
-public sealed class SqlQueueStore(SqlDialect dialect, OutboxSignal outbox) : IQueueStore
+public sealed class SqlQueueStore(SqlDialect dialect, Outbox outbox) : IQueueStore
 {
     const string ItemColumns = """
         q.id, q.review_id AS ReviewId, q.policy, r.document, q.kind, q.priority, q.status, q.lease_owner AS LeaseOwner,
@@ -194,13 +194,10 @@ public sealed class SqlQueueStore(SqlDialect dialect, OutboxSignal outbox) : IQu
         {
             await AppendAsync(db, tx, item.ReviewId, entry);
         }
-        var events = await SqlWebhookStore.WriteOutboxAsync(db, tx, SqlReviewStore.ReviewEvent(
+        var events = await outbox.WriteAsync(db, tx, SqlReviewStore.ReviewEvent(
             WebhookEvents.QueueResolved, item.ReviewId, updated[0], resolution.Status, resolution.Decision.Outcome, resolution.At));
         await tx.CommitAsync(ct);
-        if (events > 0)
-        {
-            outbox.Written();
-        }
+        outbox.Written(events);
         return true;
     }
 

@@ -48,11 +48,11 @@ public sealed partial class SqlReviewStore
         {
             await SqlQueueStore.AppendAsync(db, tx, reevaluation.ReviewId, entry);
         }
-        var events = await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(
+        var events = await outbox.WriteAsync(db, tx, ReviewEvent(
             result.Status == ReviewStatus.Completed ? WebhookEvents.ReviewCompleted : WebhookEvents.ReviewNeedsReview,
             reevaluation.ReviewId, submitter, result.Status, result.Decision.Outcome, result.CompletedAt));
         await tx.CommitAsync(ct);
-        Announce(events);
+        outbox.Written(events);
         return (ReevaluationOutcome.Saved, (int)revision);
     }
 

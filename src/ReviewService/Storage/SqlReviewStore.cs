@@ -8,7 +8,7 @@ using ReviewService.Webhooks;
 namespace ReviewService.Storage;
 
 /// <summary>The review store over any SQL database; what differs between databases is in <see cref="SqlDialect"/>.</summary>
-public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider clock, OutboxSignal outbox) : IReviewStore
+public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider clock, Outbox outbox) : IReviewStore
 {
     const string ReviewColumns = """
         id, policy, policy_version AS PolicyVersion, status, document, external_ref AS ExternalRef, metadata, decision, findings,
@@ -213,12 +213,12 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         {
             await SqlQueueStore.EnqueueAsync(db, tx, id, queued, result.CompletedAt);
         }
-        var events = await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(
+        var events = await outbox.WriteAsync(db, tx, ReviewEvent(
             result.Status == ReviewStatus.Completed ? WebhookEvents.ReviewCompleted : WebhookEvents.ReviewNeedsReview,
             id, updated[0].Submitter, result.Status, result.Decision.Outcome, result.CompletedAt));
-        events += await SqlBatchStore.FinishedAsync(db, tx, updated[0].Batch, result.CompletedAt);
+        events += await SqlBatchStore.FinishedAsync(db, tx, outbox, updated[0].Batch, result.CompletedAt);
         await tx.CommitAsync(ct);
-        Announce(events);
+        outbox.Written(events);
         return true;
     }
 
@@ -227,13 +227,6 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         new(type, submitter, new WebhookEventData(id, status.ToWire(), decision,
             new Dictionary<string, string> { ["self"] = $"/v1/reviews/{id}", ["document"] = $"/v1/reviews/{id}/document" }), at);
 
-    void Announce(int events)
-    {
-        if (events > 0)
-        {
-            outbox.Written();
-        }
-    }
 
     public async Task RecordFailureAsync(Guid id, string owner, string error, bool final, TimeSpan retryAfter, CancellationToken ct)
     {
@@ -255,11 +248,11 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         if (final && updated.Count > 0)
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
-            events = await SqlWebhookStore.WriteOutboxAsync(db, tx, ReviewEvent(WebhookEvents.ReviewFailed, id, updated[0].Submitter, ReviewStatus.Failed, null, at));
-            events += await SqlBatchStore.FinishedAsync(db, tx, updated[0].Batch, at);
+            events = await outbox.WriteAsync(db, tx, ReviewEvent(WebhookEvents.ReviewFailed, id, updated[0].Submitter, ReviewStatus.Failed, null, at));
+            events += await SqlBatchStore.FinishedAsync(db, tx, outbox, updated[0].Batch, at);
         }
         await tx.CommitAsync(ct);
-        Announce(events);
+        outbox.Written(events);
     }
 
     public async Task<long> GetLlmTokensSinceAsync(DateTimeOffset since, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using ReviewService.Webhooks;
@@ -13,34 +12,6 @@ public sealed class SqlWebhookStore(SqlDialect dialect) : IWebhookStore
         d.id, d.webhook_id AS WebhookId, d.event_id AS EventId, d.event_type AS EventType, d.body, d.status, d.attempts,
         d.created_at AS CreatedAt, d.next_attempt_at AS NextAttemptAt, d.retry_from AS RetryFrom, d.delivered_at AS DeliveredAt, d.last_error AS LastError
         """;
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    /// <summary>
-    /// The outbox: writes one delivery of <paramref name="e"/> for each active subscription that asked for it, in the caller's
-    /// transaction, so the event exists exactly when the change it announces does. Returns how many were written.
-    /// </summary>
-    internal static async Task<int> WriteOutboxAsync(DbConnection db, DbTransaction tx, OutboxEvent e)
-    {
-        var subscribers = (await db.QueryAsync<(string Id, string Events)>(
-            "SELECT id, events FROM webhooks WHERE deleted_at IS NULL AND (all_reviews = 1 OR owner = @owner)", new { owner = e.Owner }, tx))
-            .Where(w => JsonSerializer.Deserialize<string[]>(w.Events)!.Contains(e.Type)).ToList();
-        if (subscribers.Count == 0)
-        {
-            return 0;
-        }
-        var eventId = $"evt_{Guid.CreateVersion7():N}";
-        var body = JsonSerializer.Serialize(new WebhookEvent(eventId, e.Type, e.At, e.Data), Json);
-        var at = e.At.ToUnixTimeMilliseconds();
-        foreach (var webhook in subscribers)
-        {
-            await db.ExecuteAsync("""
-                INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, review_id, body, status, attempts, created_at, next_attempt_at, retry_from)
-                VALUES (@id, @webhook, @eventId, @type, @review, @body, 'pending', 0, @at, @at, @at)
-                """,
-                new { id = Guid.CreateVersion7().ToString(), webhook = webhook.Id, eventId, type = e.Type, review = e.Data.Id.ToString(), body, at }, tx);
-        }
-        return subscribers.Count;
-    }
 
     public async Task CreateAsync(Webhook webhook, CancellationToken ct)
     {

@@ -23,6 +23,7 @@ public static class StorageExtensions
             _ => throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported. Use 'Sqlite' or 'Postgres'."),
         };
         builder.Services.AddSingleton<SqlDialect>(_ => dialect); // a factory, so the container disposes it (PostgreSQL's connection pool)
+        builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<IReviewStore, SqlReviewStore>();
         builder.Services.AddSingleton<IQueueStore, SqlQueueStore>();
         builder.Services.AddSingleton<IBatchStore, SqlBatchStore>();

@@ -26,7 +26,8 @@ public sealed class EvaluatedWhereSubmittedTests : IDisposable
     public async Task AReviewStoredLeasedIsLeasedByNoWorkerUntilItsLeaseRunsOutAndThenCountsASecondAttempt()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var store = new SqlReviewStore(new SqliteDialect($"Data Source={_file}"), clock, new OutboxSignal(clock));
+        var dialect = new SqliteDialect($"Data Source={_file}");
+        var store = new SqlReviewStore(dialect, clock, new Outbox(new OutboxSignal(clock)));
         await store.MigrateAsync(default);
         var leased = PostgresConcurrencyTests.NewReview(clock.GetUtcNow()) with { Lease = new Lease("instance-a/submission", clock.GetUtcNow().AddMinutes(2)) };
         var unleased = PostgresConcurrencyTests.NewReview(clock.GetUtcNow().AddMilliseconds(1));

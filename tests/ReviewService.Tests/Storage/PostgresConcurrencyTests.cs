@@ -41,7 +41,7 @@ public sealed class PostgresConcurrencyTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var first = new PostgresDialect(database);
         using var second = new PostgresDialect(database);
-        var stores = new[] { new SqlReviewStore(first, clock, new OutboxSignal(clock)), new SqlReviewStore(second, clock, new OutboxSignal(clock)) };
+        var stores = new[] { new SqlReviewStore(first, clock, new Outbox(new OutboxSignal(clock))), new SqlReviewStore(second, clock, new Outbox(new OutboxSignal(clock))) };
 
         await Task.WhenAll(stores.Select(s => s.MigrateAsync(CancellationToken.None)));
         await using (var db = new NpgsqlConnection(database))

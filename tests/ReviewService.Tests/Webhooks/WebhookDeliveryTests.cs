@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ReviewService.Tests.ReviewQueue;
 
 namespace ReviewService.Tests.Webhooks;
@@ -40,6 +41,29 @@ public sealed class WebhookDeliveryTests : IAsyncDisposable
         Assert.Equal("delivered", delivery.Status());
         Assert.Equal(received.Delivery, delivery.GetProperty("id").GetString());
         Assert.Equal(200, Assert.Single(delivery.AttemptLog()).GetProperty("statusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task ASubscriptionMadeAfterEarlierEventsHearsTheNextOnesAndADeletedOneNoMore()
+    {
+        await _receiver.StartAsync();
+        using var app = new ReviewApp(settings: WebhookRequests.OnLoopback());
+        var analyst = app.Analyst();
+        // Evaluations before any subscription (on SQLite the outbox then knows there is none)...
+        await analyst.SubmitAndWaitForAsync(Fixtures.Text("contract.txt"));
+        var (webhook, _) = await analyst.SubscribeAsync(_receiver.Url, WebhookRequests.ReviewFinished);
+        // ...do not keep the one made after them from hearing of the next.
+        var review = await analyst.SubmitAndWaitForAsync(Fixtures.Text("joint-filing-agreement.txt"));
+        var received = await _receiver.NextAsync();
+        Assert.Equal(review.GetProperty("id").GetString(), JsonDocument.Parse(received.Body).RootElement.GetProperty("data").GetProperty("id").GetString());
+
+        // Deleted, it hears of nothing more; a subscription to other events hears nothing of these.
+        Assert.Equal(HttpStatusCode.NoContent, (await analyst.DeleteAsync($"/v1/webhooks/{webhook}")).StatusCode);
+        var (other, _) = await analyst.SubscribeAsync(_receiver.Url, ["review.failed"]);
+        await analyst.SubmitAndWaitForAsync(Fixtures.Text("contract.txt") + "\n\nAgain.");
+        Assert.Empty(await analyst.DeliveriesAsync(other));
+        var store = app.Services.GetRequiredService<ReviewService.Storage.IWebhookStore>();
+        Assert.Single(await store.ListDeliveriesAsync(Guid.Parse(webhook), 10, CancellationToken.None));
     }
 
     [Fact]
