@@ -26,6 +26,23 @@ public sealed class ScannedDocumentUiTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task AReviewerDecidingAScansChecksIsWarnedOnTheQueueItemToo()
+    {
+        await using var ui = new ReviewUi(chromium, new() { ["Extraction:Ocr:LowConfidence"] = "1" });
+        var review = await (await ui.App.Analyst().SubmitAsync(
+            ReviewRequests.Base64(Fixtures.Bytes("scan-page3.png"), "scan-page3.png", "image/png"), wait: "60")).JsonAsync();
+        var queue = await (await ui.App.WithKey(ReviewApp.ReviewerKey).GetAsync("/v1/queue")).JsonAsync();
+        var item = queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("reviewId").GetString() == review.GetProperty("id").GetString());
+
+        var page = await ui.SignInAsync(ReviewApp.ReviewerKey);
+        await page.GotoAsync($"/#/queue/{item.GetProperty("id").GetString()}");
+
+        await Assertions.Expect(page.Locator("#ocr-notice")).ToContainTextAsync("recognition errors", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#ocr-low-pages")).ToHaveTextAsync("1");
+        Assert.Empty(ui.PageErrors);
+    }
+
+    [Fact]
     public async Task DocumentWithATextLayerShowsNoOcrWarning()
     {
         await using var ui = new ReviewUi(chromium);

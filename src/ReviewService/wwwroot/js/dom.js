@@ -101,3 +101,12 @@ export function formatTime(iso) {
 export function badge(text, kind = text) {
   return el('span', { className: `badge ${kind}` }, text);
 }
+
+/** Text read by OCR may hold recognition errors: say so, and name the pages to read in the original. */
+export function ocrNotice(ocr) {
+  if (!ocr) return null;
+  const low = ocr.lowConfidencePages ?? [];
+  return el('p', { className: 'notice', id: 'ocr-notice', role: 'note' },
+    badge('OCR'), ` This document is a scan read by OCR (${ocr.engine}): its text and the evidence quoted from it may contain recognition errors. Check them against the original.`,
+    low.length ? [' Low-confidence pages: ', el('strong', { id: 'ocr-low-pages' }, low.join(', ')), '.'] : null);
+}

@@ -3,7 +3,7 @@
 // While the reviewer works (a key, a click or typing since the last claim), the claim is renewed before it lapses; an idle
 // reviewer's claim is left to lapse, so an abandoned tab does not hold the item, and the decisions made so far are kept.
 import { api, session } from './api.js';
-import { el, fill, formatTime, highlight, markCurrent, passagesOf, say, scrollWithin } from './dom.js';
+import { el, fill, formatTime, highlight, markCurrent, ocrNotice, passagesOf, say, scrollWithin } from './dom.js';
 import { checkPanel } from './checks.js';
 
 export const itemKeys = 'Keys: c claim · j / k next / previous check · p present · a absent · e comment · Esc leave comment · Ctrl+Enter submit · r release';
@@ -18,7 +18,8 @@ export function renderQueueItem(view, [id]) {
   const documentPane = el('div', { className: 'document-text', id: 'document' });
   const documentScroll = el('article', { className: 'document', ariaLabel: 'Document' }, documentPane);
   const checkList = el('ol', { className: 'checks', id: 'checks' });
-  view.append(heading, el('p', { className: 'help', id: 'keys' }, itemKeys),
+  const notice = el('div', { id: 'ocr' });
+  view.append(heading, el('p', { className: 'help', id: 'keys' }, itemKeys), notice,
     el('div', { className: 'actions' }, lease, claim, release, submit), status,
     el('div', { className: 'panes' }, documentScroll, checkList));
 
@@ -49,6 +50,8 @@ export function renderQueueItem(view, [id]) {
         api(`/v1/policies/${encodeURIComponent(review.policy.name)}`).catch(() => null),
       ]);
       fill(heading, review.document.fileName, ' ', el('span', { className: 'subtle' }, `${item.kind}, ${item.priority} priority`));
+      // The reviewer decides from the recognised text: a scan's may hold recognition errors.
+      fill(notice, ocrNotice(review.document.ocr));
       const findings = item.checks.map(c => review.findings.find(f => f.check === c.check)).filter(Boolean);
       fill(documentPane, highlight(documentText.text, passagesOf(findings)));
       for (const c of item.checks) verdicts.set(c.check, { outcome: null, comment: '' });

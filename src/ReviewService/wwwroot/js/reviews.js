@@ -1,7 +1,7 @@
 // Analysts follow their reviews: the list, and one review (status, decision, findings, highlighted evidence, audit),
 // refreshed while it is pending or waiting for a reviewer.
 import { api } from './api.js';
-import { badge, el, fill, formatTime, highlight, markCurrent, passagesOf, say, scrollWithin } from './dom.js';
+import { badge, el, fill, formatTime, highlight, markCurrent, ocrNotice, passagesOf, say, scrollWithin } from './dom.js';
 
 const refreshMs = 2000;
 
@@ -110,13 +110,4 @@ export function renderReview(view, [id]) {
   }
 
   return { dispose: () => clearTimeout(timer) };
-}
-
-/** Text read by OCR may hold recognition errors: say so, and name the pages to read in the original. */
-function ocrNotice(ocr) {
-  if (!ocr) return null;
-  const low = ocr.lowConfidencePages ?? [];
-  return el('p', { className: 'notice', id: 'ocr-notice', role: 'note' },
-    badge('OCR'), ` This document is a scan read by OCR (${ocr.engine}): its text and the evidence quoted from it may contain recognition errors. Check them against the original.`,
-    low.length ? [' Low-confidence pages: ', el('strong', { id: 'ocr-low-pages' }, low.join(', ')), '.'] : null);
 }
