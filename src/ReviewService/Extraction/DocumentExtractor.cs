@@ -29,7 +29,7 @@ public sealed class DocumentExtractor(IEnumerable<IFormatExtractor> extractors, 
     public ExtractionResult Extract(string contentType, string fileName, ReadOnlyMemory<byte> content)
     {
         var read = Read(contentType, fileName, content);
-        return read.Ocr is { } ocr ? Recognise(ocr, fileName) : read;
+        return read.Ocr is { } ocr ? Recognise(ocr, fileName, CancellationToken.None) : read;
     }
 
     /// <summary>The text of the document, or, for a scan, the OCR still to run (<see cref="ExtractionResult.Ocr"/>).</summary>
@@ -55,12 +55,12 @@ public sealed class DocumentExtractor(IEnumerable<IFormatExtractor> extractors, 
         return Checked(result, fileName, activity);
     }
 
-    /// <summary>Runs the OCR of a scan <see cref="Read"/> returned: the CPU-heavy part, in the <c>ocr</c> stage.</summary>
-    public ExtractionResult Recognise(PendingOcr ocr, string fileName)
+    /// <summary>Runs the OCR of a scan <see cref="Read"/> returned: the CPU-heavy part, in the <c>ocr</c> stage; <paramref name="ct"/> stops its tools.</summary>
+    public ExtractionResult Recognise(PendingOcr ocr, string fileName, CancellationToken ct)
     {
         using var activity = Telemetry.ReviewTelemetry.Source.StartActivity("ocr");
         var started = Stopwatch.GetTimestamp();
-        var result = ocr.Recognise();
+        var result = ocr.Recognise(ct);
         RecordStage("ocr", result.Document?.Format, started);
         if (result.Document?.Ocr is { } info)
         {

@@ -21,7 +21,7 @@ public sealed record OcrPage(int Page, double Confidence, int Words, bool LowCon
 /// A document with no text to read, only page images: recognising them (<see cref="Recognise"/>) is CPU-heavy, so the
 /// <see cref="ExtractionGate"/> runs it in a large turn whatever the file's size.
 /// </summary>
-public sealed record PendingOcr(int Pages, Func<ExtractionResult> Recognise);
+public sealed record PendingOcr(int Pages, Func<CancellationToken, ExtractionResult> Recognise);
 
 /// <summary>Either an extracted document, the reason the file cannot be read, or page images still to recognise.</summary>
 public sealed record ExtractionResult(ExtractedDocument? Document, Failure? Failure, PendingOcr? Ocr = null)

@@ -28,7 +28,7 @@ public sealed class ExtractionGate(DocumentExtractor extractor, IOptions<Extract
         if (content.Length < _options.LargeDocumentBytes)
         {
             var read = extractor.Read(contentType, fileName, content);
-            return read.Ocr is { } ocr ? await InLargeTurnAsync(() => extractor.Recognise(ocr, fileName), ct) : read;
+            return read.Ocr is { } ocr ? await InLargeTurnAsync(() => extractor.Recognise(ocr, fileName, ct), ct) : read;
         }
         return await InLargeTurnAsync(() => extractor.Extract(contentType, fileName, content), ct);
     }

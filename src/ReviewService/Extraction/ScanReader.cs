@@ -29,7 +29,7 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
         {
             return tooMany;
         }
-        return new PendingOcr(pages.Count, () => Recognise(content, "pdf", pages.Count, pagePerStep: true, (directory, input, page, timeout) =>
+        return new PendingOcr(pages.Count, ct => Recognise(content, "pdf", pages.Count, pagePerStep: true, (directory, input, page, timeout) =>
         {
             var size = pages[page - 1];
             // A page too large for MaxPagePixels at the configured dpi is rendered coarser rather than refused.
@@ -42,7 +42,7 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
             }
             var output = Path.Combine(directory, $"page-{page}");
             var render = ToolProcess.Run(options.PdftoppmPath,
-                ["-r", dpi.ToString(CultureInfo.InvariantCulture), "-gray", "-f", $"{page}", "-l", $"{page}", "-singlefile", input, output], timeout, directory);
+                ["-r", dpi.ToString(CultureInfo.InvariantCulture), "-gray", "-f", $"{page}", "-l", $"{page}", "-singlefile", input, output], timeout, directory, ct);
             if (render.Succeeded)
             {
                 return (output + ".pgm", null);
@@ -50,7 +50,7 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
             Activity.Current?.SetTag("ocr.error", render.Errors);
             return (null, render.TimedOut ? PageTimedOut(page, "render")
                 : Failure.Unprocessable("Corrupt PDF", $"The PDF has no text layer and its page {page} could not be rendered for OCR. Export or save it again and resubmit."));
-        }));
+        }, ct));
     }
 
     /// <summary>A PNG, JPEG or TIFF (a TIFF may hold several pages): recognised as it is.</summary>
@@ -69,14 +69,14 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
             return new Failure(FailureKind.TooLarge, "Image too large for OCR",
                 $"The image is {largest.Width:0} x {largest.Height:0} pixels; OCR reads pages of at most {options.MaxPagePixels:N0} pixels. Scan it at 300 dpi and resubmit.");
         }
-        return new PendingOcr(pageCount, () => Recognise(content, format, pageCount, pagePerStep: false, (_, input, _, _) => (input, null)));
+        return new PendingOcr(pageCount, ct => Recognise(content, format, pageCount, pagePerStep: false, (_, input, _, _) => (input, null), ct));
     }
 
     /// <summary>How step <c>n</c> (a PDF page; for an image, the whole file) becomes an image path, or why it cannot.</summary>
     delegate (string? Image, Failure? Failure) PageImage(string directory, string input, int step, TimeSpan timeout);
 
     /// <summary>A PDF is recognised a page a step; an image (a TIFF may hold several pages) in one step.</summary>
-    ExtractionResult Recognise(ReadOnlyMemory<byte> content, string format, int pageCount, bool pagePerStep, PageImage pageImage)
+    ExtractionResult Recognise(ReadOnlyMemory<byte> content, string format, int pageCount, bool pagePerStep, PageImage pageImage, CancellationToken ct)
     {
         var directory = Directory.CreateTempSubdirectory("reviewservice-ocr-");
         try
@@ -88,6 +88,8 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
             var recognised = new Dictionary<int, RecognisedPage>();
             for (var step = 1; step <= steps; step++)
             {
+                // The request was cancelled (the client left, or its time limit passed): no more pages.
+                ct.ThrowIfCancellationRequested();
                 if (Remaining(started, pagesPerStep) is not { } timeout)
                 {
                     return OutOfTime(step, steps);
@@ -101,7 +103,7 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
                 {
                     return OutOfTime(step, steps);
                 }
-                var (pages, run) = tesseract.Recognise(image!, left);
+                var (pages, run) = tesseract.Recognise(image!, left, ct);
                 if (!run.Succeeded)
                 {
                     Activity.Current?.SetTag("ocr.error", run.Errors);

@@ -54,11 +54,11 @@ public sealed class Tesseract(OcrOptions options)
     }
 
     /// <summary>Recognises <paramref name="image"/> (every page of a multi-page TIFF); TSV goes to a file beside it.</summary>
-    public (IReadOnlyList<RecognisedPage> Pages, ToolRun Run) Recognise(string image, TimeSpan timeout)
+    public (IReadOnlyList<RecognisedPage> Pages, ToolRun Run) Recognise(string image, TimeSpan timeout, CancellationToken ct)
     {
         var outputBase = Path.ChangeExtension(image, null) + "-ocr";
         // --psm 1: automatic page segmentation with orientation detection, so a page scanned sideways is still read.
-        var run = ToolProcess.Run(options.TesseractPath, [image, outputBase, "-l", options.Language, "--psm", "1", "tsv"], timeout, Path.GetDirectoryName(image)!);
+        var run = ToolProcess.Run(options.TesseractPath, [image, outputBase, "-l", options.Language, "--psm", "1", "tsv"], timeout, Path.GetDirectoryName(image)!, ct);
         var tsv = outputBase + ".tsv";
         return (run.Succeeded && File.Exists(tsv) ? ParseTsv(File.ReadAllText(tsv)) : [], run);
     }

@@ -8,14 +8,14 @@ public sealed record ToolRun(int ExitCode, bool TimedOut, string Errors, string 
     public bool Succeeded => !TimedOut && ExitCode == 0;
 }
 
-/// <summary>Runs the OCR tools: an argument list (no shell, so nothing in a file name is interpreted), killed on timeout.</summary>
+/// <summary>Runs the OCR tools: an argument list (no shell, so nothing in a file name is interpreted), killed on timeout or when <c>ct</c> is cancelled.</summary>
 public static class ToolProcess
 {
     const int Kept = 500;
 
     static string Tail(string text) => text.Trim() is var t && t.Length > Kept ? t[^Kept..] : text.Trim();
 
-    public static ToolRun Run(string file, IEnumerable<string> arguments, TimeSpan timeout, string workingDirectory)
+    public static ToolRun Run(string file, IEnumerable<string> arguments, TimeSpan timeout, string workingDirectory, CancellationToken ct = default)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -40,17 +40,32 @@ public static class ToolProcess
             return new ToolRun(-1, false, $"{file} could not be started: {e.Message}");
         }
         using var started = process;
+        using var cancelled = ct.Register(() => Kill(process));
         // Both pipes are drained as the tool writes, so a chatty tool cannot block on a full pipe.
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
         if (!process.WaitForExit(timeout))
         {
-            process.Kill(entireProcessTree: true);
+            Kill(process);
             process.WaitForExit();
+            ct.ThrowIfCancellationRequested();
             return new ToolRun(-1, true, "");
         }
         process.WaitForExit();
+        ct.ThrowIfCancellationRequested();
         return new ToolRun(process.ExitCode, false, Tail(errors.Result), Tail(output.Result));
+    }
+
+    static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has exited already.
+        }
     }
 
     /// <summary>The full path of <paramref name="file"/>: as given when it has a directory, else the first match on PATH.</summary>

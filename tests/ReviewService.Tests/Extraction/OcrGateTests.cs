@@ -35,10 +35,10 @@ public sealed class OcrGateTests
         public string ContentType => "text/plain";
         public IReadOnlyList<string> Extensions => [".txt"];
 
-        public ExtractionResult Extract(ReadOnlyMemory<byte> content) => new PendingOcr(1, () =>
+        public ExtractionResult Extract(ReadOnlyMemory<byte> content) => new PendingOcr(1, ct =>
         {
             Recognising.Release();
-            Release.Wait(TimeSpan.FromSeconds(10));
+            Release.Wait(TimeSpan.FromSeconds(10), ct);
             return new ExtractedDocument("text", "text", [0], new OcrInfo("test", [new OcrPage(1, 0.9, 1, false)]));
         });
 

@@ -82,6 +82,28 @@ public sealed class OcrTests
     }
 
     [Fact]
+    public void ACancelledRequestStopsItsOcr()
+    {
+        var extractor = Extractor();
+        var pending = extractor.Read("application/pdf", "scan.pdf", Fixtures.Bytes("scan.pdf")).Ocr!;
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => extractor.Recognise(pending, "scan.pdf", cancelled.Token));
+    }
+
+    [Fact]
+    public void AToolRunningWhenItsRequestIsCancelledIsKilled()
+    {
+        // A stand-in for a page that takes long: the run must end when the token is cancelled, not when the tool would.
+        using var cancelling = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Throws<OperationCanceledException>(() => ToolProcess.Run("sleep", ["30"], TimeSpan.FromSeconds(60), Path.GetTempPath(), cancelling.Token));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"ran {started.Elapsed} of the tool's 30 s");
+    }
+
+    [Fact]
     public void MissingPdftoppmIsAProblemNamingPopplerUtils()
     {
         var result = Extractor(new OcrOptions { PdftoppmPath = "/nonexistent/pdftoppm" }).Extract("application/pdf", "scan.pdf", Fixtures.Bytes("scan.pdf"));
