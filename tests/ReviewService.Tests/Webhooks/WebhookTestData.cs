@@ -14,6 +14,7 @@ public static class WebhookRequests
     {
         settings ??= [];
         settings["Webhooks:AllowPrivateNetworks"] = "true";
+        settings["Webhooks:PollSeconds"] = Poll.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
     }
 
@@ -42,6 +43,20 @@ public static class WebhookRequests
             }
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>How often the dispatcher looks for due deliveries in the tests on the fake clock: a wait no other part of the service makes.</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Moves the fake clock by <paramref name="by"/> and returns once the dispatcher waits for its next poll again, so the
+    /// test moves time only while the dispatcher waits (a timer set after a move would be due a whole poll later).
+    /// </summary>
+    public static async Task StepAsync(this TestClock clock, TimeSpan by)
+    {
+        var waiting = clock.NextWaitAsync(Poll);
+        clock.Advance(by);
+        await waiting;
     }
 
     public static string Status(this JsonElement delivery) => delivery.GetProperty("status").GetString()!;
