@@ -109,7 +109,7 @@ public static class BatchesApi
         var extraction = await gate.ExtractAsync(submission!.ContentType, submission.FileName, submission.Content, ct);
         return extraction.Failure is { } unreadable
             ? (null, unreadable)
-            : (SubmitReview.NewReviewOf(Guid.CreateVersion7(), submission, extraction.Document!, extractor, policy, submitter, activity, now), null);
+            : (SubmitReview.NewReviewOf(Guid.CreateVersion7(), submission, SubmitReview.Hash(submission), extraction.Document!, extractor, policy, submitter, activity, now), null);
     }
 
     public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, IBatchStore store, CancellationToken ct) =>

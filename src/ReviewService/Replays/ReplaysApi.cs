@@ -35,26 +35,11 @@ public static class ReplaysApi
                 $"There is no policy '{name}'. Loaded policies: {string.Join(", ", policies.All.Select(p => p.Name))}.").ToProblem();
         }
         var errors = new Dictionary<string, string[]>();
-        DateTimeOffset? from = null;
-        if (since is not null)
+        var from = QueryParameters.Since(since, errors);
+        var count = QueryParameters.Limit(limit, DefaultLimit, MaxLimit, errors);
+        if (QueryParameters.Invalid("Invalid replay", errors) is { } invalid)
         {
-            if (DateTimeOffset.TryParse(since, out var parsed))
-            {
-                from = parsed;
-            }
-            else
-            {
-                errors["since"] = ["Use an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z."];
-            }
-        }
-        var count = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, out count) || count is < 1 or > MaxLimit))
-        {
-            errors["limit"] = [$"Use a limit from 1 to {MaxLimit}."];
-        }
-        if (errors.Count > 0)
-        {
-            return new Failure(FailureKind.Invalid, "Invalid replay", string.Join(" ", errors.Values.SelectMany(v => v)), errors).ToProblem();
+            return invalid.ToProblem();
         }
         var replay = new ReplayRequest(Guid.CreateVersion7(), policy.Name, policy.Version, user.Identity?.Name ?? "unknown", from, count, clock.GetUtcNow());
         await store.CreateAsync(replay, ct);

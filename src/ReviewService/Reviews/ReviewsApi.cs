@@ -48,23 +48,8 @@ public static class ReviewsApi
         string? status, string? policy, string? since, string? limit, string? cursor, ClaimsPrincipal user, IReviewStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        DateTimeOffset? sinceTime = null;
-        if (since is not null)
-        {
-            if (DateTimeOffset.TryParse(since, out var parsedSince))
-            {
-                sinceTime = parsedSince;
-            }
-            else
-            {
-                errors["since"] = ["Use an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z."];
-            }
-        }
-        var pageSize = 50;
-        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > 200))
-        {
-            errors["limit"] = ["Use a limit from 1 to 200."];
-        }
+        var sinceTime = QueryParameters.Since(since, errors);
+        var pageSize = QueryParameters.Limit(limit, 50, 200, errors);
         var parsedStatus = ReviewStatusText.Parse(status);
         if (status is not null && parsedStatus is null)
         {
@@ -75,9 +60,9 @@ public static class ReviewsApi
         {
             errors["cursor"] = ["The cursor is not valid; use the nextCursor of a previous page."];
         }
-        if (errors.Count > 0)
+        if (QueryParameters.Invalid("Invalid query", errors) is { } invalid)
         {
-            return new Failure(FailureKind.Invalid, "Invalid query", string.Join(" ", errors.Values.SelectMany(v => v)), errors).ToProblem();
+            return invalid.ToProblem();
         }
         var page = await store.ListAsync(new ReviewQuery(parsedStatus, policy, sinceTime, pageSize, after, user.OwnReviewsOnly()), ct);
         return TypedResults.Ok(new ReviewList([.. page.Items.Select(ReviewSummary.From)], EncodeCursor(page.Next)));

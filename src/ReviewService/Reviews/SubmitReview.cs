@@ -60,7 +60,7 @@ public static class SubmitReview
         try
         {
             var now = clock.GetUtcNow();
-            var created = await store.CreateAsync(NewReviewOf(id, submission, document, extractor, policy, submitter, activity, now) with
+            var created = await store.CreateAsync(NewReviewOf(id, submission, requestHash, document, extractor, policy, submitter, activity, now) with
             {
                 IdempotencyKey = scopedKey, Lease = lease,
             }, ct);
@@ -99,12 +99,13 @@ public static class SubmitReview
 
     /// <summary>A pending review of an extracted submission, as a single submission or one document of a batch stores it.</summary>
     internal static NewReview NewReviewOf(
-        Guid id, Submission submission, ExtractedDocument document, DocumentExtractor extractor, Policy policy, string? submitter, Activity? activity, DateTimeOffset now)
+        Guid id, Submission submission, string requestHash, ExtractedDocument document, DocumentExtractor extractor, Policy policy, string? submitter,
+        Activity? activity, DateTimeOffset now)
     {
         var info = new DocumentInfo(submission.FileName, extractor.Resolve(submission.ContentType, submission.FileName)!, document.Format,
             Convert.ToHexStringLower(SHA256.HashData(submission.Content)), submission.Content.Length, document.Text.Length, document.PageStarts, document.Ocr);
         return new NewReview(id, policy.Name, policy.Version, info, submission.Content, document.Text, submission.ExternalRef, submission.Metadata,
-            null, Hash(submission), submitter, activity?.Id, activity?.TraceId.ToHexString(), now);
+            null, requestHash, submitter, activity?.Id, activity?.TraceId.ToHexString(), now);
     }
 
     internal static ProblemHttpResult Reject(Failure failure)
@@ -154,7 +155,8 @@ public static class SubmitReview
         return TimeSpan.FromSeconds(Math.Min(seconds, options.MaxWaitSeconds));
     }
 
-    static string Hash(Submission s)
+    /// <summary>What makes two submissions the same for an Idempotency-Key: policy, file name, type and bytes.</summary>
+    internal static string Hash(Submission s)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes($"{s.Policy}\n{s.FileName}\n{s.ContentType}\n"));

@@ -95,11 +95,11 @@ public static class WebhooksApi
     public static async Task<Results<Ok<DeliveryList>, ProblemHttpResult>> ListDeliveriesAsync(
         Guid id, string? limit, ClaimsPrincipal user, IWebhookStore store, CancellationToken ct)
     {
-        var pageSize = 50;
-        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > 200))
+        var errors = new Dictionary<string, string[]>();
+        var pageSize = QueryParameters.Limit(limit, 50, 200, errors);
+        if (QueryParameters.Invalid("Invalid query", errors) is { } invalid)
         {
-            return new Failure(FailureKind.Invalid, "Invalid query", "Use a limit from 1 to 200.",
-                new Dictionary<string, string[]> { ["limit"] = ["Use a limit from 1 to 200."] }).ToProblem();
+            return invalid.ToProblem();
         }
         if (await FindAsync(id, user, store, ct) is null)
         {
