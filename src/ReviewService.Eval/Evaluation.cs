@@ -17,7 +17,7 @@ public static class Evaluation
         var retrieval = new RetrievalScorer(policy, retriever, tokens, prompt);
         var checks = policy.Definition.Checks.Where(c => c.CuadCategory is not null).ToList();
         var results = new List<PairResult>();
-        var governingLaw = new List<(string Contract, string Expected, string? Extracted)>();
+        var governingLaw = new List<(string Contract, string Expected, string? Extracted, string Outcome, IReadOnlyList<string> Clauses)>();
         var clock = new Stopwatch();
         var evidence = new List<(string Text, Evidence First)>();
         long bytes = 0;
@@ -43,7 +43,7 @@ public static class Evaluation
                     Confidence: finding.IsDecided ? finding.Confidence : null));
                 if (check.ValueKind == ValueNormalizer.Jurisdiction && label.Answer.Length > 0)
                 {
-                    governingLaw.Add((contract.Id, label.Answer, finding.Value));
+                    governingLaw.Add((contract.Id, label.Answer, finding.Value, finding.Outcome.ToWire(), label.Clauses));
                 }
             }
         }
@@ -54,9 +54,16 @@ public static class Evaluation
         var seconds = clock.Elapsed.TotalSeconds;
         var overall = new OverallScore(results.Count, decided.Count, Ratio(decided.Count, results.Count), Ratio(correct, decided.Count),
             results.Count - decided.Count, Math.Round(seconds, 3), Math.Round(bytes / 1e6 / Math.Max(seconds, 1e-9), 1));
-        var misses = governingLaw.Where(g => !Jurisdictions.Match(g.Expected, g.Extracted))
-            .Select(g => new ExtractionMiss(g.Contract, g.Expected, g.Extracted)).ToList();
-        var law = new ExtractionScore(governingLaw.Count, governingLaw.Count - misses.Count, Ratio(governingLaw.Count - misses.Count, governingLaw.Count), misses);
+        var missed = governingLaw.Where(g => !Jurisdictions.Match(g.Expected, g.Extracted)).ToList();
+        var misses = missed.Select(g => new ExtractionMiss(g.Contract, g.Expected, g.Extracted)).ToList();
+        var law = new ExtractionScore(governingLaw.Count, governingLaw.Count - misses.Count, Ratio(governingLaw.Count - misses.Count, governingLaw.Count), misses)
+        {
+            Kinds = new ExtractionMissKinds(
+                NoValue: missed.Count(g => g.Extracted is null && g.Outcome != "present"),
+                PresentWithoutValue: missed.Count(g => g.Extracted is null && g.Outcome == "present"),
+                OtherValueInLabelledClause: missed.Count(g => g.Extracted is { } v && g.Clauses.Any(c => c.Contains(v, StringComparison.OrdinalIgnoreCase))),
+                OtherValueElsewhere: missed.Count(g => g.Extracted is { } v && !g.Clauses.Any(c => c.Contains(v, StringComparison.OrdinalIgnoreCase)))),
+        };
         return new EvalReport(policy.Name, policy.Version, contracts.Count, overall, scores, new Extractions(law), results)
         {
             Retrieval = retrieval.Report(),

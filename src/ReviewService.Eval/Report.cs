@@ -51,7 +51,18 @@ public sealed record CheckScore(
 
 public sealed record Extractions(ExtractionScore GoverningLaw);
 
-public sealed record ExtractionScore(int Expected, int Correct, double Accuracy, IReadOnlyList<ExtractionMiss> Misses);
+public sealed record ExtractionScore(int Expected, int Correct, double Accuracy, IReadOnlyList<ExtractionMiss> Misses)
+{
+    /// <summary>The misses counted by kind, so that a held-out half can be read by its aggregates alone.</summary>
+    public ExtractionMissKinds? Kinds { get; init; }
+}
+
+/// <summary>
+/// Why extractions missed: no value and the check not found present; the check found present (a choice of law the
+/// detectors could not name) without a value; another value that a labelled clause contains (the clause was read, its
+/// value named or normalised otherwise); another value from elsewhere in the text (another sentence was taken).
+/// </summary>
+public sealed record ExtractionMissKinds(int NoValue, int PresentWithoutValue, int OtherValueInLabelledClause, int OtherValueElsewhere);
 
 public sealed record ExtractionMiss(string Contract, string Expected, string? Extracted);
 

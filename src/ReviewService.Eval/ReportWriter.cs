@@ -102,6 +102,11 @@ public static class ReportWriter
             s.AppendLine();
             s.AppendLine("## Governing law: misses");
             s.AppendLine();
+            if (r.Extractions.GoverningLaw.Kinds is { } k)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"By kind: no value {k.NoValue}; present without a value {k.PresentWithoutValue}; another value from a labelled clause {k.OtherValueInLabelledClause}; another value from elsewhere {k.OtherValueElsewhere}.");
+                s.AppendLine();
+            }
             s.AppendLine("| contract | CUAD answer | extracted |");
             s.AppendLine("|---|---|---|");
             foreach (var m in r.Extractions.GoverningLaw.Misses)

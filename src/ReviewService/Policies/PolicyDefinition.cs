@@ -31,6 +31,11 @@ public sealed record CheckDefinition
     public IReadOnlyList<string>? Candidates { get; init; }
     /// <summary>A detector with a <c>value</c> group whose first match is returned as the finding's value.</summary>
     public string? ValueDetector { get; init; }
+    /// <summary>
+    /// A detector read for the value only when <see cref="ValueDetector"/> finds none: wordings that also occur outside the
+    /// clause, so that they never displace the value a stronger wording names anywhere in the text.
+    /// </summary>
+    public string? ValueFallback { get; init; }
     /// <summary>How the value is normalised: <c>jurisdiction</c>, <c>duration</c> or none.</summary>
     public string? ValueKind { get; init; }
     /// <summary>Short texts and the outcome the rules must reach on each: the check's own tests (<c>--test</c>).</summary>

@@ -225,9 +225,16 @@ public static partial class PolicyLoader
             {
                 errors.Add($"{where}: check '{check.Name}': unknown candidate detector '{unknown}'.");
             }
-            if (check.ValueDetector is { } v && (!detectors.TryGetValue(v, out var d) || !d.HasValue))
+            foreach (var v in new[] { check.ValueDetector, check.ValueFallback }.OfType<string>())
             {
-                errors.Add($"{where}: check '{check.Name}': value detector '{v}' must exist and have a (?<value>...) group.");
+                if (!detectors.TryGetValue(v, out var d) || !d.HasValue)
+                {
+                    errors.Add($"{where}: check '{check.Name}': value detector '{v}' must exist and have a (?<value>...) group.");
+                }
+            }
+            if (check.ValueFallback is not null && check.ValueDetector is null)
+            {
+                errors.Add($"{where}: check '{check.Name}': valueFallback needs a valueDetector to fall back from.");
             }
             if (check.ValueKind is not (null or ValueNormalizer.Jurisdiction or ValueNormalizer.Duration or ValueNormalizer.Date))
             {

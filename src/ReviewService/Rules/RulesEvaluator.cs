@@ -36,7 +36,9 @@ public static class RulesEvaluator
     static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, string text)
     {
         IReadOnlyList<string> ruleIds = deciding is null ? [] : [deciding.Name];
-        var value = check.ValueDetector is { } v ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v)) : null;
+        var value = check.ValueDetector is { } v
+            ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v) ?? (check.ValueFallback is { } f ? hits.FirstValue(f) : null))
+            : null;
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.

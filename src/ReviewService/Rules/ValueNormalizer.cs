@@ -31,6 +31,10 @@ public static partial class ValueNormalizer
         ["UK"] = "United Kingdom",
         ["U.K"] = "United Kingdom",
         ["HKSAR"] = "Hong Kong",
+        ["China"] = "People's Republic of China",
+        ["United States of America"] = "United States",
+        ["USA"] = "United States",
+        ["U.S.A"] = "United States",
     };
 
     /// <summary>"English law", "German law": the adjective names the jurisdiction.</summary>
@@ -42,6 +46,10 @@ public static partial class ValueNormalizer
         ["Swedish"] = "Sweden", ["Danish"] = "Denmark", ["Norwegian"] = "Norway", ["Finnish"] = "Finland",
         ["Italian"] = "Italy", ["Spanish"] = "Spain", ["Belgian"] = "Belgium", ["Austrian"] = "Austria",
         ["Australian"] = "Australia", ["Canadian"] = "Canada", ["Mexican"] = "Mexico", ["Brazilian"] = "Brazil",
+        ["Welsh"] = "Wales", ["Taiwanese"] = "Taiwan", ["Thai"] = "Thailand", ["Russian"] = "Russia", ["Polish"] = "Poland",
+        ["Czech"] = "Czech Republic", ["Hungarian"] = "Hungary", ["Portuguese"] = "Portugal", ["Greek"] = "Greece",
+        ["Turkish"] = "Turkey", ["Philippine"] = "Philippines", ["Malaysian"] = "Malaysia", ["Indonesian"] = "Indonesia",
+        ["Vietnamese"] = "Vietnam", ["South African"] = "South Africa", ["Cypriot"] = "Cyprus", ["Maltese"] = "Malta",
     };
 
     public static string? Normalize(string? kind, string? raw)
@@ -51,15 +59,21 @@ public static partial class ValueNormalizer
             return null;
         }
         var value = Spaces().Replace(raw, " ").Trim().Trim(',', '.', ';', ':', '(', ')', '"', '\'', '“', '”');
-        return kind switch
+        var normal = kind switch
         {
             Jurisdiction => NormalizeJurisdiction(value),
             _ => value,
         };
+        return normal.Length == 0 ? null : normal;
     }
 
     static string NormalizeJurisdiction(string value)
     {
+        value = value.Replace('’', '\'');
+        if (value.EndsWith("Republic of China", StringComparison.OrdinalIgnoreCase) && !value.Contains("People", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Taiwan";
+        }
         value = JurisdictionPrefix().Replace(value, "");
         value = TrailingWords().Replace(value, "");
         if (value.Length == 0)
@@ -87,6 +101,6 @@ public static partial class ValueNormalizer
     [GeneratedRegex(@"^(?:(?:the|internal|substantive|laws?|of|state|commonwealth|province|republic)\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex JurisdictionPrefix();
 
-    [GeneratedRegex(@"\s*(?:,\s*)?(?:U\.?S\.?A\.?|United States(?: of America)?)$|\s+(?:law|laws|without|excluding|applicable|and the|as applied|Special Administrative|SAR)\b.*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<=\w)\s*(?:,\s*)?(?:U\.?S\.?A\.?|United States(?: of America)?)$|\s+(?:law|laws|without|excluding|applicable|and the|as applied|Special Administrative|SAR)\b.*$|(?<=\w)\s+State$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingWords();
 }

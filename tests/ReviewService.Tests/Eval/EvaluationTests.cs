@@ -24,6 +24,10 @@ public sealed class EvaluationTests
         var correct = report.Checks.Sum(c => c.Tp + c.Tn);
         Assert.Equal(Math.Round((double)correct / report.Overall.DecidedByRules, 4), report.Overall.DecidedAccuracy);
         Assert.True(report.Extractions.GoverningLaw.Expected > 0);
+        // Every miss has exactly one kind, so a held-out half can be read by these counts alone.
+        var law = report.Extractions.GoverningLaw;
+        Assert.Equal(law.Misses.Count, law.Kinds!.NoValue + law.Kinds.PresentWithoutValue + law.Kinds.OtherValueInLabelledClause + law.Kinds.OtherValueElsewhere);
+        Assert.Equal(law.Misses.Count(m => m.Extracted is null), law.Kinds.NoValue + law.Kinds.PresentWithoutValue);
         Assert.True(report.Overall.MegabytesPerSecond > 0);
 
         // Every decided pair carries its confidence; the reliability bins hold them all; a higher target keeps fewer decisions final.

@@ -119,6 +119,20 @@ public sealed class PolicyLoaderTests : IDisposable
         Assert.Contains(error.Errors, e => e.Contains("judgeConfidenceThreshold", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("\"valueFallback\": \"governing_law_named_otherwise\"", "\"valueFallback\": \"governing_law_heading\"", "value detector 'governing_law_heading' must exist and have a (?<value>...) group")]
+    [InlineData("\"valueDetector\": \"governing_law_jurisdiction\",", "", "valueFallback needs a valueDetector")]
+    public void AValueFallbackWithoutAValueGroupOrWithoutAValueDetectorIsRefused(string from, string to, string message)
+    {
+        var copy = CopyOfContractReview();
+        var file = Path.Combine(copy, PolicyLoader.PolicyFile);
+        File.WriteAllText(file, File.ReadAllText(file).Replace(from, to, StringComparison.Ordinal));
+
+        var error = Assert.Throws<PolicyLoadException>(() => PolicyLoader.Load(copy));
+
+        Assert.Contains(error.Errors, e => e.Contains("governing-law", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void DuplicateRuleNamesAndUnknownChecksAreRefused()
     {

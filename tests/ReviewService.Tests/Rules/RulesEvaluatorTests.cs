@@ -48,11 +48,44 @@ public sealed class RulesEvaluatorTests
     [InlineData("New York law shall govern this Agreement.", "New York")]
     [InlineData("XYZ GmbH, a company incorporated in and governed by the laws of Germany, and ABC Inc. agree as follows. This Agreement shall be governed by the laws of the State of New York.", "New York")]
     [InlineData("Distributor shall comply with all laws governing the sale of the Products, including the laws of the Province of Alberta. This Agreement shall be governed by the laws of the State of Washington.", "Washington")]
+    [InlineData("This Agreement shall be governed by the laws of the People’s Republic of China.", "People's Republic of China")]
+    [InlineData("The execution and performance of this Agreement shall be governed by the laws of China.", "People's Republic of China")]
+    [InlineData("This Agreement shall be governed by the laws of New York State.", "New York")]
+    // Wordings of the fallback detector (governing_law_named_otherwise), read only when no stronger wording names a law.
+    [InlineData("This Agreement shall be governed by the laws and regulations of the PRC.", "People's Republic of China")]
+    [InlineData("The laws of the State of New York shall be the governing law of this Agreement.", "New York")]
+    [InlineData("This Agreement shall be governed by the laws of the United States of America.", "United States")]
+    [InlineData("Governing Law: State of Delaware", "Delaware")]
+    [InlineData("This Agreement shall be governed by Taiwanese law.", "Taiwan")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
 
         Assert.Equal(expected, law.Value);
+    }
+
+    // A weaker wording earlier in the text (a precedence clause, a regulator's rules) never displaces the law a choice-of-law
+    // sentence names later: the fallback is read only when the value detector finds nothing.
+    [Theory]
+    [InlineData("In the event of any conflict between this Agreement and the laws of the State of California, the laws of the State of California shall control this Agreement.")]
+    [InlineData("Under this Agreement the Products shall be manufactured in accordance with, and governed by, the laws and regulations of the Territory.")]
+    [InlineData("Governing Law: Delaware")]
+    public async Task AStrongerWordingAnywhereWinsOverTheFallback(string earlier)
+    {
+        var text = $"1. Term. This Agreement begins today. {earlier}\n\n12. Law. This Agreement shall be governed by the laws of the State of New York.";
+
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+
+        Assert.Equal("New York", law.Value);
+    }
+
+    [Fact]
+    public async Task ChoiceOfLawLanguageTheDetectorsCannotNameIsNeverDecidedAbsent()
+    {
+        // No "governing law" heading and no "laws of the State": before, GL-2 decided such a contract had no choice of law.
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, "1. Term. This Agreement begins today.\n\n2. Law. This Agreement shall be governed by the laws of the Licensor's home jurisdiction.")).Single(f => f.Check == "governing-law");
+
+        Assert.NotEqual(Outcome.Absent, law.Outcome);
     }
 
     // The same words as boilerplate (absent) and as the clause itself (not absent): the rules read the legal language,
