@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReviewService.Auth;
 using ReviewService.Extraction;
@@ -48,11 +50,16 @@ public static class BatchesApi
         return group;
     }
 
-    public static async Task<Results<Accepted<BatchView>, ProblemHttpResult>> SubmitAsync(
+    public static async Task<Results<Accepted<BatchView>, Ok<BatchView>, ProblemHttpResult>> SubmitAsync(
         HttpRequest request, ClaimsPrincipal user, BatchReader reader, SubmissionReader submissions, DocumentExtractor extractor, ExtractionGate gate,
         PolicyCatalog policies, IBatchStore store, ReviewSignals signals, TimeProvider clock, CancellationToken ct)
     {
         using var activity = ReviewTelemetry.Source.StartActivity("batch.submit");
+        var (key, badKey) = SubmitReview.IdempotencyKeyOf(request, user.Identity?.Name);
+        if (badKey is not null)
+        {
+            return SubmitReview.Reject(badKey);
+        }
         var (upload, refused) = await reader.ReadAsync(request, ct);
         if (refused is not null)
         {
@@ -63,6 +70,11 @@ public static class BatchesApi
             return SubmitReview.Reject(new Failure(FailureKind.Invalid, "Unknown policy",
                 $"Name the policy in a 'policy' field; loaded policies: {string.Join(", ", policies.All.Select(p => p.Name))}.",
                 new Dictionary<string, string[]> { ["policy"] = ["Required: a loaded policy."] }));
+        }
+        var hash = key is null ? null : Hash(upload);
+        if (key is not null && await store.FindByIdempotencyKeyAsync(key, ct) is { } earlier)
+        {
+            return Replay(earlier, hash!);
         }
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
@@ -81,7 +93,11 @@ public static class BatchesApi
                 reviews.Add(review with { BatchId = id });
             }
         }
-        await store.CreateAsync(new NewBatch(id, policy.Name, user.Identity?.Name, documents, reviews, now), ct);
+        if (await store.CreateAsync(new NewBatch(id, policy.Name, user.Identity?.Name, documents, reviews, now) { IdempotencyKey = key, RequestHash = hash }, ct)
+            is { } raced)
+        {
+            return Replay(raced, hash!);
+        }
         activity?.SetTag("batch.id", id);
         activity?.SetTag("batch.documents", documents.Count);
         activity?.SetTag("batch.rejected", documents.Count - reviews.Count);
@@ -89,6 +105,26 @@ public static class BatchesApi
         signals.WorkAvailable();
         var batch = await store.GetAsync(id, ct);
         return TypedResults.Accepted($"/v1/batches/{id}", BatchView.From(batch!));
+    }
+
+    /// <summary>A retried upload gets the original batch; the same key with other files is a client bug.</summary>
+    static Results<Accepted<BatchView>, Ok<BatchView>, ProblemHttpResult> Replay(Batch earlier, string hash) =>
+        earlier.RequestHash == hash
+            ? TypedResults.Ok(BatchView.From(earlier))
+            : SubmitReview.Reject(new Failure(FailureKind.Conflict, "Idempotency-Key reused",
+                $"This Idempotency-Key was already used for a different upload (batch {earlier.Id}). Use a new key for a new batch."));
+
+    /// <summary>What makes two uploads the same for an <c>Idempotency-Key</c>: the policy and each file's name, type and bytes, in order.</summary>
+    static string Hash(BatchUpload upload)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"{upload.Policy}\n{upload.Files.Count}\n"));
+        foreach (var file in upload.Files)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes($"{file.FileName}\n{file.ContentType}\n{file.Content?.Length ?? -1}\n"));
+            sha.AppendData(file.Content ?? []);
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>One file through the stages of a single submission: validation, extraction, a pending review.</summary>

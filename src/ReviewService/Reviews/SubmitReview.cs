@@ -27,12 +27,11 @@ public static class SubmitReview
     {
         using var activity = ReviewTelemetry.Source.StartActivity("review.submit");
         var submitter = user.Identity?.Name;
-        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
-        if (idempotencyKey.Length > 200)
+        var (scopedKey, badKey) = IdempotencyKeyOf(request, submitter);
+        if (badKey is not null)
         {
-            return Reject(new Failure(FailureKind.Invalid, "Idempotency-Key too long", "Use an Idempotency-Key of at most 200 characters (a UUID is ideal)."));
+            return Reject(badKey);
         }
-        var scopedKey = idempotencyKey.Length > 0 ? $"{submitter}:{idempotencyKey}" : null;
 
         var (submission, invalid) = await reader.ReadAsync(request, ct);
         if (invalid is not null)
@@ -112,6 +111,21 @@ public static class SubmitReview
     {
         ReviewTelemetry.SubmissionsRejected.Add(1, new KeyValuePair<string, object?>("reason", failure.Title));
         return failure.ToProblem();
+    }
+
+    /// <summary>
+    /// The client's <c>Idempotency-Key</c>, scoped to the submitter so that two callers' keys never meet; null when none was
+    /// sent; a problem when it is too long to store.
+    /// </summary>
+    internal static (string? Key, Failure? Refused) IdempotencyKeyOf(HttpRequest request, string? submitter)
+    {
+        var key = request.Headers[IdempotencyHeader].ToString();
+        return key.Length switch
+        {
+            0 => (null, null),
+            > 200 => (null, new Failure(FailureKind.Invalid, "Idempotency-Key too long", "Use an Idempotency-Key of at most 200 characters (a UUID is ideal).")),
+            _ => ($"{submitter}:{key}", null),
+        };
     }
 
     /// <summary>A retried submission gets the original review; the same key with a different document is a client bug.</summary>

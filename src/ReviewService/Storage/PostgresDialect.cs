@@ -168,6 +168,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         BatchesMigration,
         RevisionsMigration,
         ReplaysMigration,
+        BatchIdempotencyMigration,
     ];
 
     // Another instance's worker may hold the oldest pending row: skip it rather than wait, so workers never queue behind each other.

@@ -107,6 +107,13 @@ public abstract class SqlDialect
         ALTER TABLE reviews ADD COLUMN batch_id TEXT;
         """;
 
+    /// <summary>A batch's <c>Idempotency-Key</c> (scoped to its submitter) and the hash of the upload it was first sent with.</summary>
+    protected const string BatchIdempotencyMigration = """
+        ALTER TABLE batches ADD COLUMN idempotency_key TEXT;
+        ALTER TABLE batches ADD COLUMN request_hash TEXT;
+        CREATE UNIQUE INDEX ux_batches_idempotency_key ON batches (idempotency_key);
+        """;
+
     /// <summary>Re-review: each evaluation a re-evaluation replaced, kept as a numbered revision of its review.</summary>
     protected const string RevisionsMigration = """
         CREATE TABLE review_revisions (

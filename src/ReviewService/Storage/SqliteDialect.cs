@@ -186,6 +186,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         BatchesMigration,
         RevisionsMigration,
         ReplaysMigration,
+        BatchIdempotencyMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -138,6 +138,76 @@ public sealed class BatchTests : IAsyncDisposable
         Assert.Contains(expected, problem.GetProperty("detail").GetString() + problem.GetProperty("title").GetString());
     }
 
+    static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient client, string key, MultipartFormDataContent form)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/batches") { Content = form };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
+
+    static async Task<int> ReviewCountAsync(HttpClient client) =>
+        (await (await client.GetAsync("/v1/reviews?limit=100")).JsonAsync()).GetProperty("items").GetArrayLength();
+
+    [Fact]
+    public async Task ARetriedUploadWithTheSameIdempotencyKeyGetsTheSameBatchAndStoresNothingTwice()
+    {
+        using var app = new ReviewApp();
+        var analyst = app.Analyst();
+        MultipartFormDataContent Upload() => Form(("a", "contract.txt", "text/plain", Fixtures.Bytes("contract.txt")),
+            ("b", "empty.txt", "text/plain", Encoding.UTF8.GetBytes("   ")), ("c", "contract.html", "text/html", Fixtures.Bytes("contract.html")));
+
+        using var first = await PostWithKeyAsync(analyst, "upload-1", Upload());
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var id = (await first.JsonAsync()).GetProperty("id").GetString();
+        using var retry = await PostWithKeyAsync(analyst, "upload-1", Upload());
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        var again = await retry.JsonAsync();
+        Assert.Equal(id, again.GetProperty("id").GetString());
+        Assert.Equal(["contract.txt", "empty.txt", "contract.html"], again.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("fileName").GetString()));
+        Assert.Equal(2, await ReviewCountAsync(analyst));
+
+        // The same key with other files is a client bug, said as such; another analyst's key is their own.
+        using var other = await PostWithKeyAsync(analyst, "upload-1", Form(("a", "contract.txt", "text/plain", Fixtures.Bytes("contract.txt"))));
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"batch {id}", (await other.JsonAsync()).GetProperty("detail").GetString());
+        var analyst2 = app.WithKey(ReviewApp.Analyst2Key);
+        using var theirs = await PostWithKeyAsync(analyst2, "upload-1", Upload());
+        Assert.Equal(HttpStatusCode.Accepted, theirs.StatusCode);
+        Assert.NotEqual(id, (await theirs.JsonAsync()).GetProperty("id").GetString());
+        Assert.Equal(2, await ReviewCountAsync(analyst));
+    }
+
+    [Fact]
+    public async Task TwoConcurrentUploadsWithOneKeyStoreOneBatch()
+    {
+        using var app = new ReviewApp();
+        var analyst = app.Analyst();
+        MultipartFormDataContent Upload() => Form(("a", "contract.txt", "text/plain", Fixtures.Bytes("contract.txt")),
+            ("b", "contract.pdf", "application/pdf", Fixtures.Bytes("contract.pdf")));
+
+        var responses = await Task.WhenAll(PostWithKeyAsync(analyst, "upload-2", Upload()), PostWithKeyAsync(analyst, "upload-2", Upload()));
+
+        Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, $"{r.StatusCode}"));
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.JsonAsync()).GetProperty("id").GetString()));
+        Assert.Single(ids.Distinct());
+        Assert.Equal(2, await ReviewCountAsync(analyst));
+        foreach (var r in responses)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKeyTooLongToStoreIsRefusedBeforeTheUploadIsRead()
+    {
+        using var app = new ReviewApp();
+        using var response = await PostWithKeyAsync(app.Analyst(), new string('k', 201), Form(("a", "contract.txt", "text/plain", Fixtures.Bytes("contract.txt"))));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Idempotency-Key too long", (await response.JsonAsync()).GetProperty("title").GetString());
+        Assert.Equal(0, await ReviewCountAsync(app.Analyst()));
+    }
+
     [Fact]
     public async Task ABatchOfRefusedFilesIsCompletedAtOnceAndAnotherAnalystCannotSeeIt()
     {
