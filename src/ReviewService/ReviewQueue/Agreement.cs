@@ -38,15 +38,11 @@ public static class Agreement
 
     public static async Task<Results<Ok<AgreementStats>, ProblemHttpResult>> GetAsync(string? policy, string? since, IQueueStore store, CancellationToken ct)
     {
-        DateTimeOffset? from = null;
-        if (since is not null)
+        var errors = new Dictionary<string, string[]>();
+        var from = QueryParameters.Since(since, errors);
+        if (QueryParameters.Invalid("Invalid query", errors) is { } invalid)
         {
-            if (!DateTimeOffset.TryParse(since, out var parsed))
-            {
-                return new Failure(FailureKind.Invalid, "Invalid query", "Use an ISO 8601 date-time for since, e.g. 2026-01-31T00:00:00Z.",
-                    new Dictionary<string, string[]> { ["since"] = ["Use an ISO 8601 date-time."] }).ToProblem();
-            }
-            from = parsed;
+            return invalid.ToProblem();
         }
         var counts = await store.CountAgreementAsync(policy, from, ct);
         var byStage = counts.GroupBy(c => c.Stage).OrderBy(g => g.Key)

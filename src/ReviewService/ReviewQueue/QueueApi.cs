@@ -74,14 +74,10 @@ public static class QueueApi
         {
             errors["reason"] = [$"Use one of: {string.Join(", ", QueueReasons.All)}."];
         }
-        var pageSize = 100;
-        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > 500))
+        var pageSize = QueryParameters.Limit(limit, fallback: 100, max: 500, errors);
+        if (QueryParameters.Invalid("Invalid query", errors) is { } invalid)
         {
-            errors["limit"] = ["Use a limit from 1 to 500."];
-        }
-        if (errors.Count > 0)
-        {
-            return new Failure(FailureKind.Invalid, "Invalid query", string.Join(" ", errors.Values.SelectMany(v => v)), errors).ToProblem();
+            return invalid.ToProblem();
         }
         var items = await store.ListOpenAsync(new QueueQuery(policy, reason, pageSize), ct);
         var now = clock.GetUtcNow();
