@@ -18,8 +18,8 @@ public static class QueryParameters
         return null;
     }
 
-    /// <summary><c>limit</c>: 1 to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
-    public static int Limit(string? text, int fallback, int max, Dictionary<string, string[]> errors)
+    /// <summary><c>limit</c> (or another count named <paramref name="name"/>): 1 to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
+    public static int Limit(string? text, int fallback, int max, Dictionary<string, string[]> errors, string name = "limit")
     {
         if (text is null)
         {
@@ -29,7 +29,7 @@ public static class QueryParameters
         {
             return limit;
         }
-        errors["limit"] = [$"Use a limit from 1 to {max}."];
+        errors[name] = [$"Use a {name} from 1 to {max}."];
         return fallback;
     }
 

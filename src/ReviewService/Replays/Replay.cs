@@ -2,14 +2,20 @@ using ReviewService.Decisions;
 
 namespace ReviewService.Replays;
 
-/// <summary>A replay to run: the loaded version of <see cref="Policy"/> on its stored reviews created since <see cref="Since"/>, newest first, at most <see cref="Limit"/>.</summary>
-public sealed record ReplayRequest(Guid Id, string Policy, string PolicyVersion, string RequestedBy, DateTimeOffset? Since, int Limit, DateTimeOffset CreatedAt);
+/// <summary>
+/// A replay to run: the loaded version of <see cref="Policy"/> on its stored reviews created since <see cref="Since"/>, newest
+/// first, at most <see cref="Limit"/>, spending at most <see cref="MaxTokens"/> of the judge's tokens.
+/// </summary>
+public sealed record ReplayRequest(Guid Id, string Policy, string PolicyVersion, string RequestedBy, DateTimeOffset? Since, int Limit, long MaxTokens, DateTimeOffset CreatedAt);
 
 /// <summary>A stored review as a replay reads it: its findings, and its text unless retention purged it.</summary>
 public sealed record StoredReview(Guid Id, string PolicyVersion, IReadOnlyList<CheckFinding> Findings, string? Text, DateTimeOffset CreatedAt);
 
-/// <summary>How many stored reviews a replay evaluated again, skipped because their text was purged, or could not evaluate.</summary>
-public sealed record ReplayCounts(int Replayed, int SkippedPurged, int Failed);
+/// <summary>
+/// How many stored reviews a replay evaluated again, skipped because their text was purged, or could not evaluate; and the
+/// judge's tokens it spent (prompt and completion).
+/// </summary>
+public sealed record ReplayCounts(int Replayed, int SkippedPurged, int Failed, long Tokens = 0);
 
 /// <summary>
 /// One check across the replayed reviews: how many answers the loaded version would keep and change, each change as
@@ -17,9 +23,12 @@ public sealed record ReplayCounts(int Replayed, int SkippedPurged, int Failed);
 /// </summary>
 public sealed record CheckReplay(string Check, int Compared, int Unchanged, int Changed, IReadOnlyDictionary<string, int> Transitions, IReadOnlyList<Guid> Examples);
 
-/// <summary>What a replay found so far; <see cref="Status"/> is <c>running</c>, <c>completed</c> or <c>interrupted</c> (its instance stopped).</summary>
+/// <summary>
+/// What a replay found so far; <see cref="Status"/> is <c>running</c>, <c>completed</c>, <c>budget-spent</c> (it stopped when
+/// its judge had spent <see cref="MaxTokens"/>: the report covers the reviews before) or <c>interrupted</c> (its instance stopped).
+/// </summary>
 public sealed record ReplayReport(
-    Guid Id, string Policy, string PolicyVersion, string RequestedBy, DateTimeOffset? Since, int Limit, string Status, ReplayCounts Reviews,
+    Guid Id, string Policy, string PolicyVersion, string RequestedBy, DateTimeOffset? Since, int Limit, long MaxTokens, string Status, ReplayCounts Reviews,
     IReadOnlyList<CheckReplay> Checks, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt);
 
 /// <summary>The per-check tally a running replay adds each review to.</summary>
@@ -31,8 +40,11 @@ public sealed class ReplayTally
     public int Replayed { get; private set; }
     public int SkippedPurged { get; private set; }
     public int Failed { get; private set; }
+    public long Tokens { get; private set; }
 
     public void Purged() => SkippedPurged++;
+
+    public void Spent(long tokens) => Tokens += tokens;
 
     public void Unreadable() => Failed++;
 
@@ -68,7 +80,7 @@ public sealed class ReplayTally
         }
     }
 
-    public ReplayCounts Counts => new(Replayed, SkippedPurged, Failed);
+    public ReplayCounts Counts => new(Replayed, SkippedPurged, Failed, Tokens);
 
     public IReadOnlyList<CheckReplay> Checks => [.. _checks.Select(c => new CheckReplay(
         c.Key, c.Value.Compared, c.Value.Unchanged, c.Value.Compared - c.Value.Unchanged, c.Value.Transitions, c.Value.Examples))];

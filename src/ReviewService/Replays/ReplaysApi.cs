@@ -8,7 +8,7 @@ using ReviewService.Storage;
 namespace ReviewService.Replays;
 
 /// <summary>
-/// <c>POST /v1/policies/{name}/replay?since=&amp;limit=</c> (admins): tries the loaded version of a policy on stored reviews,
+/// <c>POST /v1/policies/{name}/replay?since=&amp;limit=&amp;maxTokens=</c> (admins): tries the loaded version of a policy on stored reviews,
 /// in the background, without changing them, and reports per check which answers would change
 /// (<c>GET /v1/policies/{name}/replays/{id}</c>). A team tries a rule change on its real traffic before shipping it.
 /// </summary>
@@ -16,6 +16,9 @@ public static class ReplaysApi
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 10_000;
+    /// <summary>The judge's tokens a replay may spend by default: about a hundred reviews' worth (5,000 tokens each on cuad-dev).</summary>
+    public const int DefaultMaxTokens = 500_000;
+    public const int MaxMaxTokens = 50_000_000;
 
     public static RouteGroupBuilder MapReplays(this IEndpointRouteBuilder app)
     {
@@ -26,7 +29,7 @@ public static class ReplaysApi
     }
 
     public static async Task<Results<Accepted<ReplayReport>, ProblemHttpResult>> StartAsync(
-        string name, string? since, string? limit, ClaimsPrincipal user, PolicyCatalog policies, IReplayStore store, ReplayRunner runner,
+        string name, string? since, string? limit, string? maxTokens, ClaimsPrincipal user, PolicyCatalog policies, IReplayStore store, ReplayRunner runner,
         TimeProvider clock, CancellationToken ct)
     {
         if (policies.Find(name) is not { } policy)
@@ -37,11 +40,12 @@ public static class ReplaysApi
         var errors = new Dictionary<string, string[]>();
         var from = QueryParameters.Since(since, errors);
         var count = QueryParameters.Limit(limit, DefaultLimit, MaxLimit, errors);
+        var tokens = QueryParameters.Limit(maxTokens, DefaultMaxTokens, MaxMaxTokens, errors, "maxTokens");
         if (QueryParameters.Invalid("Invalid replay", errors) is { } invalid)
         {
             return invalid.ToProblem();
         }
-        var replay = new ReplayRequest(Guid.CreateVersion7(), policy.Name, policy.Version, user.Identity?.Name ?? "unknown", from, count, clock.GetUtcNow());
+        var replay = new ReplayRequest(Guid.CreateVersion7(), policy.Name, policy.Version, user.Identity?.Name ?? "unknown", from, count, tokens, clock.GetUtcNow());
         await store.CreateAsync(replay, ct);
         runner.Enqueue(replay);
         var location = $"/v1/policies/{policy.Name}/replays/{replay.Id}";

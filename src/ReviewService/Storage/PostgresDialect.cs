@@ -169,6 +169,7 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
         RevisionsMigration,
         ReplaysMigration,
         BatchIdempotencyMigration,
+        ReplayTokensMigration,
     ];
 
     // Another instance's worker may hold the oldest pending row: skip it rather than wait, so workers never queue behind each other.

@@ -114,6 +114,11 @@ public abstract class SqlDialect
         CREATE UNIQUE INDEX ux_batches_idempotency_key ON batches (idempotency_key);
         """;
 
+    /// <summary>The judge's tokens a replay may spend (replays stored before it have none: the default applies).</summary>
+    protected const string ReplayTokensMigration = """
+        ALTER TABLE replays ADD COLUMN max_tokens BIGINT;
+        """;
+
     /// <summary>Re-review: each evaluation a re-evaluation replaced, kept as a numbered revision of its review.</summary>
     protected const string RevisionsMigration = """
         CREATE TABLE review_revisions (

@@ -12,12 +12,12 @@ public sealed class SqlReplayStore(SqlDialect dialect) : IReplayStore
         await using var db = await dialect.OpenAsync(ct);
         var at = replay.CreatedAt.ToUnixTimeMilliseconds();
         await db.ExecuteAsync("""
-            INSERT INTO replays (id, policy, policy_version, requested_by, since, max_reviews, status, report, created_at, updated_at)
-            VALUES (@id, @Policy, @PolicyVersion, @RequestedBy, @since, @Limit, 'running', @report, @at, @at)
+            INSERT INTO replays (id, policy, policy_version, requested_by, since, max_reviews, max_tokens, status, report, created_at, updated_at)
+            VALUES (@id, @Policy, @PolicyVersion, @RequestedBy, @since, @Limit, @MaxTokens, 'running', @report, @at, @at)
             """,
             new
             {
-                id = replay.Id.ToString(), replay.Policy, replay.PolicyVersion, replay.RequestedBy, since = replay.Since?.ToUnixTimeMilliseconds(), replay.Limit,
+                id = replay.Id.ToString(), replay.Policy, replay.PolicyVersion, replay.RequestedBy, since = replay.Since?.ToUnixTimeMilliseconds(), replay.Limit, replay.MaxTokens,
                 report = StoredJson.Serialize(new SavedReport(new ReplayCounts(0, 0, 0), [])), at,
             });
     }
@@ -39,7 +39,7 @@ public sealed class SqlReplayStore(SqlDialect dialect) : IReplayStore
     {
         await using var db = await dialect.OpenAsync(ct);
         var row = await db.QuerySingleOrDefaultAsync<ReplayRow>("""
-            SELECT id, policy, policy_version AS PolicyVersion, requested_by AS RequestedBy, since, max_reviews AS MaxReviews, status, report,
+            SELECT id, policy, policy_version AS PolicyVersion, requested_by AS RequestedBy, since, max_reviews AS MaxReviews, max_tokens AS MaxTokens, status, report,
                    created_at AS CreatedAt, updated_at AS UpdatedAt, completed_at AS CompletedAt
             FROM replays WHERE id = @id
             """, new { id = id.ToString() });
@@ -50,7 +50,7 @@ public sealed class SqlReplayStore(SqlDialect dialect) : IReplayStore
         var report = StoredJson.Deserialize<SavedReport>(row.Report)!;
         var status = row.Status == "running" && row.UpdatedAt < staleBefore.ToUnixTimeMilliseconds() ? "interrupted" : row.Status;
         return new ReplayReport(Guid.Parse(row.Id), row.Policy, row.PolicyVersion, row.RequestedBy,
-            row.Since is { } s ? DateTimeOffset.FromUnixTimeMilliseconds(s) : null, (int)row.MaxReviews, status, report.Counts, report.Checks,
+            row.Since is { } s ? DateTimeOffset.FromUnixTimeMilliseconds(s) : null, (int)row.MaxReviews, row.MaxTokens ?? ReplaysApi.DefaultMaxTokens, status, report.Counts, report.Checks,
             DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt), row.CompletedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null);
     }
 
@@ -71,7 +71,7 @@ public sealed class SqlReplayStore(SqlDialect dialect) : IReplayStore
     sealed record SavedReport(ReplayCounts Counts, IReadOnlyList<CheckReplay> Checks);
 
     sealed record ReplayRow(
-        string Id, string Policy, string PolicyVersion, string RequestedBy, long? Since, long MaxReviews, string Status, string Report, long CreatedAt,
+        string Id, string Policy, string PolicyVersion, string RequestedBy, long? Since, long MaxReviews, long? MaxTokens, string Status, string Report, long CreatedAt,
         long UpdatedAt, long? CompletedAt);
 
     sealed record StoredRow(string Id, string PolicyVersion, string? Findings, string? Text, long CreatedAt);

@@ -187,6 +187,7 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         RevisionsMigration,
         ReplaysMigration,
         BatchIdempotencyMigration,
+        ReplayTokensMigration,
     ];
 
     // SQLite serialises writers, so the sub-select and the update are one atomic step.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ReviewService.Storage;
+using ReviewService.Tests.Judge;
 using ReviewService.Tests.ReviewQueue;
 
 namespace ReviewService.Tests.Reviews;
@@ -78,12 +79,48 @@ public sealed class ReplayTests
     [InlineData("/v1/policies/no-such-policy/replay", 404, "Loaded policies")]
     [InlineData("/v1/policies/contract-review/replay?limit=0", 400, "limit from 1")]
     [InlineData("/v1/policies/contract-review/replay?since=yesterday", 400, "ISO 8601")]
+    [InlineData("/v1/policies/contract-review/replay?maxTokens=0", 400, "maxTokens from 1")]
     public async Task AReplayThatCannotRunSaysWhy(string path, int status, string expected)
     {
         using var app = new ReviewApp();
         using var response = await app.WithKey(ReviewApp.AdminKey).PostAsync(path, null);
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Contains(expected, (await response.JsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AReplayStopsWhenItsJudgeHasSpentItsTokenBudget()
+    {
+        // Three reviews stored without a judge; replayed with one (the scripted model on loopback), whose every call costs tokens.
+        using (var old = new ReviewApp(_database))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await old.Analyst().SubmitAndWaitForAsync(Fixtures.Text("contract.txt") + $"\n\nCopy {i}.");
+            }
+        }
+        await using var llm = await ScriptedLlmServer.StartAsync();
+        using var app = new ReviewApp(_database, JudgeTestData.Settings(llm));
+        var admin = app.WithKey(ReviewApp.AdminKey);
+
+        using var response = await admin.PostAsync("/v1/policies/contract-review/replay?limit=3&maxTokens=1", null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var report = await WaitForReplayAsync(admin, response.Headers.Location!.OriginalString);
+
+        // The first review's judge call spent the budget: the replay stopped there, and says so.
+        Assert.Equal("budget-spent", report.GetProperty("status").GetString());
+        Assert.Equal(1, report.GetProperty("maxTokens").GetInt64());
+        var reviews = report.GetProperty("reviews");
+        Assert.Equal(1, reviews.GetProperty("replayed").GetInt32());
+        Assert.Equal(ScriptedReply.PromptTokens + ScriptedReply.CompletionTokens, reviews.GetProperty("tokens").GetInt64());
+        Assert.Single(llm.Calls);
+
+        // With room for all three, the same replay completes and counts every call's tokens.
+        using var full = await admin.PostAsync("/v1/policies/contract-review/replay?limit=3", null);
+        var all = await WaitForReplayAsync(admin, full.Headers.Location!.OriginalString);
+        Assert.Equal(("completed", 3), (all.GetProperty("status").GetString(), all.GetProperty("reviews").GetProperty("replayed").GetInt32()));
+        Assert.Equal(ReviewService.Replays.ReplaysApi.DefaultMaxTokens, all.GetProperty("maxTokens").GetInt64());
+        Assert.Equal(3L * (ScriptedReply.PromptTokens + ScriptedReply.CompletionTokens), all.GetProperty("reviews").GetProperty("tokens").GetInt64());
     }
 
     [Fact]
