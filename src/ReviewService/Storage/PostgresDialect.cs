@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Npgsql;
+using ReviewService.Telemetry;
 
 namespace ReviewService.Storage;
 
@@ -46,6 +47,23 @@ public sealed class PostgresDialect : SqlDialect, IDisposable
 
     // Instances starting together take turns: the second finds the migrations applied.
     public override string MigrationLockSql => "SELECT pg_advisory_xact_lock(8072026)";
+
+    public override async Task NotifyAsync(DbConnection db, string channel, string payload)
+    {
+        try
+        {
+            await using var notify = db.CreateCommand();
+            notify.CommandText = "SELECT pg_notify(@channel, @payload)";
+            notify.Parameters.Add(new NpgsqlParameter("channel", channel));
+            notify.Parameters.Add(new NpgsqlParameter("payload", payload));
+            await notify.ExecuteNonQueryAsync();
+        }
+        catch (DbException)
+        {
+            // The change is committed; the other instances' polling finds it. Counted, not thrown at a caller whose write succeeded.
+            ReviewTelemetry.StoreErrors.Add(1, new KeyValuePair<string, object?>("operation", "notify"));
+        }
+    }
 
     // Dapper sends a list as one array parameter to PostgreSQL instead of expanding it.
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";

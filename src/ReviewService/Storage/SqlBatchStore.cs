@@ -69,6 +69,10 @@ public sealed class SqlBatchStore(SqlDialect dialect, Outbox outbox) : IBatchSto
         var events = batch.Reviews.Count == 0 ? await outbox.WriteAsync(db, tx, Completed(batch.Id, batch.Submitter, batch.CreatedAt)) : 0;
         await tx.CommitAsync(ct);
         outbox.Written(events);
+        if (batch.Reviews.Count > 0)
+        {
+            await dialect.NotifyAsync(db, ReviewNotifications.Pending, "");
+        }
         return null;
     }
 

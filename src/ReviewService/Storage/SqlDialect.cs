@@ -34,6 +34,13 @@ public abstract class SqlDialect
     /// <summary>A condition that <paramref name="column"/> is one of the list in <paramref name="parameter"/>.</summary>
     public virtual string AnyOf(string column, string parameter) => $"{column} IN {parameter}";
 
+    /// <summary>
+    /// Tells the other instances on the database, after a commit (<see cref="ReviewNotifications"/>); nothing where one
+    /// instance has the database to itself. Sent outside the transaction: a notifying commit takes a database-wide lock,
+    /// which must not be held across a durable commit's flush. A notification lost with the process is made up by polling.
+    /// </summary>
+    public virtual Task NotifyAsync(DbConnection db, string channel, string payload) => Task.CompletedTask;
+
     /// <summary>Retention: when the text was purged (the review, its findings and its audit trail stay). The same for every database.</summary>
     protected const string RetentionMigration = """
         ALTER TABLE reviews ADD COLUMN text_purged_at BIGINT;

@@ -82,6 +82,11 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         }
         await InsertReviewAsync(db, tx, review);
         await tx.CommitAsync(ct);
+        if (review.Lease is null)
+        {
+            // Stored for any instance's workers (a submission that does not wait, or no turn was free here).
+            await dialect.NotifyAsync(db, ReviewNotifications.Pending, "");
+        }
         return new CreateResult(Earlier: null);
     }
 
@@ -219,6 +224,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         events += await SqlBatchStore.FinishedAsync(db, tx, outbox, updated[0].Batch, result.CompletedAt);
         await tx.CommitAsync(ct);
         outbox.Written(events);
+        await dialect.NotifyAsync(db, ReviewNotifications.Finished, id.ToString());
         return true;
     }
 
@@ -253,6 +259,10 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         }
         await tx.CommitAsync(ct);
         outbox.Written(events);
+        if (final && updated.Count > 0)
+        {
+            await dialect.NotifyAsync(db, ReviewNotifications.Finished, id.ToString());
+        }
     }
 
     public async Task<long> GetLlmTokensSinceAsync(DateTimeOffset since, CancellationToken ct)

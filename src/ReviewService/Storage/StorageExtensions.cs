@@ -5,6 +5,11 @@ public sealed class StorageOptions
     public const string Section = "Storage";
     /// <summary><c>Sqlite</c> (default; one instance) or <c>Postgres</c> (any number of instances on one database).</summary>
     public string Provider { get; set; } = "Sqlite";
+    /// <summary>
+    /// PostgreSQL: instances tell each other of new work and finished reviews (<c>LISTEN</c>/<c>NOTIFY</c>). Turn off where
+    /// a session cannot listen (a pooler in transaction mode); polling then finds the same, later.
+    /// </summary>
+    public bool Notifications { get; set; } = true;
 }
 
 public static class StorageExtensions
@@ -30,6 +35,10 @@ public static class StorageExtensions
         builder.Services.AddSingleton<IReplayStore, SqlReplayStore>();
         builder.Services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         builder.Services.AddHostedService<StorageStartup>();
+        if (!dialect.SingleInstance && options.Notifications)
+        {
+            builder.Services.AddHostedService<ReviewNotifications>();
+        }
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.TextDays >= 0 && o.IntervalMinutes > 0 && o.BatchSize > 0, "Retention:TextDays must be 0 or more, IntervalMinutes and BatchSize positive.")
             .ValidateOnStart();

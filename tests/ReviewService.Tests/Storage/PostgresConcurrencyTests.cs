@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using ReviewService.Reviews;
@@ -95,11 +96,11 @@ public sealed class PostgresConcurrencyTests
     }
 
     [PostgresFact]
-    public async Task ASubmissionWaitingOnAnInstanceWithoutWorkersIsAnsweredWhenAnotherInstanceFinishesIt()
+    public async Task WithNotificationsOffASubmissionWaitingOnAnInstanceWithoutWorkersIsAnsweredByReadingTheDatabase()
     {
         var database = TestPostgres.NewDatabase();
         var clock = new TestClock();
-        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" }) { Clock = clock };
+        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false", ["Storage:Notifications"] = "false" }) { Clock = clock };
         using var worker = new ReviewApp(settings: TestPostgres.Settings(database));
         var onWorker = worker.Analyst(); // starts its workers
 
@@ -116,6 +117,35 @@ public sealed class PostgresConcurrencyTests
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.NotEqual("pending", (await response.JsonAsync()).GetProperty("status").GetString());
     }
+
+    [PostgresFact]
+    public async Task InstancesTellEachOtherOfNewWorkAndOfFinishedReviewsWithoutWaitingForAPoll()
+    {
+        var database = TestPostgres.NewDatabase();
+        // Both clocks stand still: a worker's poll and a waiting submission's reads of the database never come round, so only
+        // the notifications can bring the review to the other instance's worker and its answer back.
+        var acceptClock = new TestClock();
+        var workerClock = new TestClock();
+        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" }) { Clock = acceptClock };
+        using var worker = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Workers"] = "1" }) { Clock = workerClock };
+        var idle = workerClock.NextWaitAsync(ReviewApp.WorkerPoll);
+        var onWorker = worker.Analyst(); // starts its worker, which finds nothing and waits
+        await idle;
+        var client = acceptOnly.Analyst();
+        await Listening(acceptOnly);
+        await Listening(worker);
+
+        // A bound for a broken service, not a wait the test relies on: without the notifications the answer never comes.
+        using var response = await client.SubmitAsync(ReviewRequests.Text(Fixtures.Text("contract.txt")), wait: "30").WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var review = await response.JsonAsync();
+        Assert.NotEqual("pending", review.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await onWorker.GetAsync($"/v1/reviews/{review.GetProperty("id").GetString()}")).StatusCode);
+    }
+
+    static Task Listening(ReviewApp app) =>
+        app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ReviewNotifications>().Single().Listening.WaitAsync(TimeSpan.FromSeconds(60));
 
     /// <summary>A short contract to store, created at <paramref name="at"/>.</summary>
     internal static NewReview NewReview(DateTimeOffset at)
