@@ -48,7 +48,7 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
                 return (output + ".pgm", null);
             }
             Activity.Current?.SetTag("ocr.error", render.Errors);
-            return (null, render.TimedOut ? PageTimedOut(page, "render")
+            return (null, render.TimedOut ? TimedOut(page, pages.Count, "render", timeout, pagesPerStep: 1)
                 : Failure.Unprocessable("Corrupt PDF", $"The PDF has no text layer and its page {page} could not be rendered for OCR. Export or save it again and resubmit."));
         }, ct));
     }
@@ -107,16 +107,20 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
                 if (!run.Succeeded)
                 {
                     Activity.Current?.SetTag("ocr.error", run.Errors);
-                    return run.TimedOut ? PageTimedOut(step, "recognise")
+                    return run.TimedOut ? TimedOut(step, steps, "recognise", left, pagesPerStep)
                         : Failure.Unprocessable("OCR failed", $"OCR could not read {(pagePerStep ? $"page {step}" : "the image")}. Scan it again as a PDF, PNG, JPEG or TIFF and resubmit.");
+                }
+                // Tesseract stops at a page it cannot decode (a TIFF cut short) and still exits with success: the rest would be lost unsaid.
+                if (Enumerable.Range(1, pagesPerStep).FirstOrDefault(p => pages.All(r => r.Page != p)) is > 0 and var missing)
+                {
+                    return Unreadable(pagePerStep ? step : missing, format);
                 }
                 foreach (var page in pages)
                 {
                     recognised[pagePerStep ? step : page.Page] = page with { Page = pagePerStep ? step : page.Page };
                 }
             }
-            // Tesseract lists no page it found no word on: such a page is kept, empty and doubtful.
-            return Assemble(format, [.. Enumerable.Range(1, pageCount).Select(p => recognised.GetValueOrDefault(p) ?? new RecognisedPage(p, "", 0, 0))]);
+            return Assemble(format, [.. Enumerable.Range(1, pageCount).Select(p => recognised[p])]);
         }
         finally
         {
@@ -146,9 +150,11 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
     TimeSpan? Remaining(long started, int pagesPerStep)
     {
         var left = TimeSpan.FromSeconds(options.MaxSeconds) - Stopwatch.GetElapsedTime(started);
-        var perStep = TimeSpan.FromSeconds(options.PageTimeoutSeconds * pagesPerStep);
+        var perStep = PerStep(pagesPerStep);
         return left <= TimeSpan.Zero ? null : left < perStep ? left : perStep;
     }
+
+    TimeSpan PerStep(int pagesPerStep) => TimeSpan.FromSeconds(options.PageTimeoutSeconds * pagesPerStep);
 
     Failure? TooManyPages(string kind, int pages) => pages <= options.MaxPages ? null
         : new Failure(FailureKind.TooLarge, "Too many pages to OCR",
@@ -157,6 +163,13 @@ public sealed class ScanReader(Tesseract tesseract, OcrOptions options)
 
     Failure OutOfTime(int page, int pages) => new(FailureKind.TooLarge, "OCR took too long",
         $"Reading the scan took more than {options.MaxSeconds:0} s, the limit, before page {page} of {pages}. Split it into smaller files and resubmit.");
+
+    /// <summary>A tool killed at its timeout: the page's own limit, or, when what was left of the document's budget was shorter, the budget.</summary>
+    Failure TimedOut(int page, int pages, string step, TimeSpan timeout, int pagesPerStep) =>
+        timeout < PerStep(pagesPerStep) ? OutOfTime(page, pages) : PageTimedOut(page, step);
+
+    Failure Unreadable(int page, string format) => Failure.Unprocessable("Unreadable page",
+        $"Page {page} of the {format.ToUpperInvariant()} could not be decoded for OCR: the file is damaged or cut short. Scan or export it again and resubmit.");
 
     Failure PageTimedOut(int page, string step) => Failure.Unprocessable("OCR timed out",
         $"Page {page} took longer than {options.PageTimeoutSeconds:0} s to {step} for OCR, the limit. Scan it again (300 dpi, black and white) and resubmit.");

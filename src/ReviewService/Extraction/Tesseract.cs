@@ -64,8 +64,8 @@ public sealed class Tesseract(OcrOptions options)
     }
 
     /// <summary>
-    /// Words (TSV level 5) joined by spaces, lines by a newline and paragraphs by a blank line; the confidence of words only
-    /// (other levels carry -1).
+    /// Every page listed, words or none: words (TSV level 5) joined by spaces, lines by a newline and paragraphs by a blank
+    /// line; the confidence of words only (other levels carry -1).
     /// </summary>
     public static IReadOnlyList<RecognisedPage> ParseTsv(string tsv)
     {
@@ -84,15 +84,19 @@ public sealed class Tesseract(OcrOptions options)
         foreach (var row in tsv.Split('\n').Skip(1))
         {
             var fields = row.TrimEnd('\r').Split('\t');
-            if (fields.Length < 12 || fields[0] != "5" || !int.TryParse(fields[1], CultureInfo.InvariantCulture, out var pageNumber)
-                || !double.TryParse(fields[10], CultureInfo.InvariantCulture, out var wordConfidence) || string.IsNullOrWhiteSpace(fields[11]))
+            if (fields.Length < 12 || !int.TryParse(fields[1], CultureInfo.InvariantCulture, out var pageNumber))
             {
                 continue;
             }
+            // Every page Tesseract decoded has rows (a level-1 row even with no words), so a page it could not decode has none.
             if (pageNumber != page)
             {
                 EndPage();
                 page = pageNumber;
+            }
+            if (fields[0] != "5" || !double.TryParse(fields[10], CultureInfo.InvariantCulture, out var wordConfidence) || string.IsNullOrWhiteSpace(fields[11]))
+            {
+                continue;
             }
             var (paragraphKey, lineKey) = ($"{fields[2]}.{fields[3]}", $"{fields[2]}.{fields[3]}.{fields[4]}");
             text.Append(words == 0 ? "" : paragraphKey != paragraph ? "\n\n" : lineKey != line ? "\n" : " ").Append(fields[11].Trim());
