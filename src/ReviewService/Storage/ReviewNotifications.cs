@@ -68,7 +68,8 @@ public sealed partial class ReviewNotifications(SqlDialect dialect, ReviewSignal
 
     void Receive(string channel, string payload)
     {
-        if (channel == Pending)
+        // An instance's own Pending notification: its workers were already woken in-process.
+        if (channel == Pending && payload != dialect.Instance)
         {
             signals.WorkAvailable();
         }

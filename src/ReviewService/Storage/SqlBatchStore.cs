@@ -71,7 +71,7 @@ public sealed class SqlBatchStore(SqlDialect dialect, Outbox outbox) : IBatchSto
         outbox.Written(events);
         if (batch.Reviews.Count > 0)
         {
-            await dialect.NotifyAsync(db, ReviewNotifications.Pending, "");
+            await dialect.NotifyAsync(db, ReviewNotifications.Pending, dialect.Instance);
         }
         return null;
     }

@@ -41,6 +41,9 @@ public abstract class SqlDialect
     /// </summary>
     public virtual Task NotifyAsync(DbConnection db, string channel, string payload) => Task.CompletedTask;
 
+    /// <summary>Names this process to the others on a shared database (in its notifications).</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>Retention: when the text was purged (the review, its findings and its audit trail stay). The same for every database.</summary>
     protected const string RetentionMigration = """
         ALTER TABLE reviews ADD COLUMN text_purged_at BIGINT;

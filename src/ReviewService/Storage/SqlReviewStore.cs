@@ -85,7 +85,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
         if (review.Lease is null)
         {
             // Stored for any instance's workers (a submission that does not wait, or no turn was free here).
-            await dialect.NotifyAsync(db, ReviewNotifications.Pending, "");
+            await dialect.NotifyAsync(db, ReviewNotifications.Pending, dialect.Instance);
         }
         return new CreateResult(Earlier: null);
     }
