@@ -26,8 +26,12 @@ public sealed class OcrOptions
     /// is rendered at a lower resolution; an image over it is refused. The default holds A3 at 300 dpi.
     /// </summary>
     public long MaxPagePixels { get; set; } = 25_000_000;
-    /// <summary>Pages whose mean word confidence is below this are listed as low-confidence.</summary>
-    public double LowConfidence { get; set; } = 0.6;
+    /// <summary>
+    /// Pages whose mean word confidence is below this are listed as low-confidence. Measured (eval-data/ocr-confidence): on
+    /// 180 degraded renderings of contract pages, pages under 0.86 were the ones under 95 % word accuracy, 0.92 of the time on
+    /// the held-out half (0.6 caught under half of them).
+    /// </summary>
+    public double LowConfidence { get; set; } = 0.86;
 
     public bool IsValid() =>
         !string.IsNullOrWhiteSpace(TesseractPath) && !string.IsNullOrWhiteSpace(PdftoppmPath) && !string.IsNullOrWhiteSpace(Language)
