@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Npgsql;
 using ReviewService.Reviews;
 
@@ -17,13 +16,14 @@ public sealed partial class ReviewNotifications(SqlDialect dialect, ReviewSignal
 {
     public const string Pending = "reviews_pending";
     public const string Finished = "reviews_finished";
+    const string Listen = $"LISTEN {Pending}; LISTEN {Finished}";
     /// <summary>How long the listening connection may be silent before it is checked, so a dead one is noticed.</summary>
     static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
 
-    readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes once this instance first listens: from then on no notification to it is missed while it stays connected.</summary>
-    public Task Listening => _listening.Task;
+    /// <summary>Completes once this instance listens (again, after a lost connection): no notification to it is missed from then on while it stays connected.</summary>
+    public Task Listening => Volatile.Read(ref _listening).Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,8 +37,11 @@ public sealed partial class ReviewNotifications(SqlDialect dialect, ReviewSignal
             {
                 return;
             }
-            catch (Exception e) when (e is DbException or IOException or TimeoutException)
+            // Whatever broke the connection (the server restarting, the network, a full pool), listening is retried: this
+            // service must never stop the instance, whose polling works without it.
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                Volatile.Write(ref _listening, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 LogListenerLost(e);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
             }
@@ -49,19 +52,20 @@ public sealed partial class ReviewNotifications(SqlDialect dialect, ReviewSignal
     {
         await using var db = (NpgsqlConnection)await dialect.OpenAsync(ct);
         db.Notification += (_, e) => Receive(e.Channel, e.Payload);
-        await using (var listen = new NpgsqlCommand($"LISTEN {Pending}; LISTEN {Finished}", db))
+        await using (var listen = new NpgsqlCommand(Listen, db))
         {
             await listen.ExecuteNonQueryAsync(ct);
         }
-        _listening.TrySetResult();
+        Volatile.Read(ref _listening).TrySetResult();
         // Work stored while this instance was not listening: look for it now rather than at the next poll.
         signals.WorkAvailable();
         while (true)
         {
             if (!await db.WaitAsync(KeepAlive, ct))
             {
-                await using var ping = new NpgsqlCommand("SELECT 1", db);
-                await ping.ExecuteScalarAsync(ct);
+                // Listening again is a round trip that changes nothing: it shows a dead connection.
+                await using var ping = new NpgsqlCommand(Listen, db);
+                await ping.ExecuteNonQueryAsync(ct);
             }
         }
     }

@@ -144,6 +144,42 @@ public sealed class PostgresConcurrencyTests
         Assert.Equal(HttpStatusCode.OK, (await onWorker.GetAsync($"/v1/reviews/{review.GetProperty("id").GetString()}")).StatusCode);
     }
 
+    [PostgresFact]
+    public async Task AListenerWhoseConnectionIsKilledListensAgainAndMissesNothingAfter()
+    {
+        var database = TestPostgres.NewDatabase();
+        var acceptClock = new TestClock();
+        var workerClock = new TestClock();
+        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" }) { Clock = acceptClock };
+        using var worker = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Workers"] = "1" }) { Clock = workerClock };
+        var idle = workerClock.NextWaitAsync(ReviewApp.WorkerPoll);
+        var onWorker = worker.Analyst();
+        await idle;
+        var client = acceptOnly.Analyst();
+        await Listening(acceptOnly);
+        await Listening(worker);
+
+        // The server ends both listening sessions (a restart, a failover, an administrator): each instance notices, waits 1 s
+        // on its clock and listens again.
+        var retries = new[] { acceptClock.NextWaitAsync(TimeSpan.FromSeconds(1)), workerClock.NextWaitAsync(TimeSpan.FromSeconds(1)) };
+        await using (var admin = new NpgsqlConnection(database))
+        {
+            await admin.OpenAsync();
+            Assert.Equal(2, await admin.ExecuteScalarAsync<long>(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"));
+        }
+        await Task.WhenAll(retries);
+        acceptClock.Advance(TimeSpan.FromSeconds(1));
+        workerClock.Advance(TimeSpan.FromSeconds(1));
+        await Listening(acceptOnly);
+        await Listening(worker);
+
+        // A bound for a broken service, not a wait the test relies on.
+        using var response = await client.SubmitAsync(ReviewRequests.Text(Fixtures.Text("contract.txt")), wait: "30").WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.NotEqual("pending", (await response.JsonAsync()).GetProperty("status").GetString());
+    }
+
     static Task Listening(ReviewApp app) =>
         app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ReviewNotifications>().Single().Listening.WaitAsync(TimeSpan.FromSeconds(60));
 
