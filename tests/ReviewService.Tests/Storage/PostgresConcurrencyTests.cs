@@ -122,18 +122,8 @@ public sealed class PostgresConcurrencyTests
     public async Task InstancesTellEachOtherOfNewWorkAndOfFinishedReviewsWithoutWaitingForAPoll()
     {
         var database = TestPostgres.NewDatabase();
-        // Both clocks stand still: a worker's poll and a waiting submission's reads of the database never come round, so only
-        // the notifications can bring the review to the other instance's worker and its answer back.
-        var acceptClock = new TestClock();
-        var workerClock = new TestClock();
-        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" }) { Clock = acceptClock };
-        using var worker = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Workers"] = "1" }) { Clock = workerClock };
-        var idle = workerClock.NextWaitAsync(ReviewApp.WorkerPoll);
-        var onWorker = worker.Analyst(); // starts its worker, which finds nothing and waits
-        await idle;
-        var client = acceptOnly.Analyst();
-        await Listening(acceptOnly);
-        await Listening(worker);
+        using var pair = await ListeningPairAsync(database);
+        var (client, onWorker) = (pair.Accepting.Analyst(), pair.Working.Analyst());
 
         // A bound for a broken service, not a wait the test relies on: without the notifications the answer never comes.
         using var response = await client.SubmitAsync(ReviewRequests.Text(Fixtures.Text("contract.txt")), wait: "30").WaitAsync(TimeSpan.FromSeconds(60));
@@ -148,16 +138,8 @@ public sealed class PostgresConcurrencyTests
     public async Task AListenerWhoseConnectionIsKilledListensAgainAndMissesNothingAfter()
     {
         var database = TestPostgres.NewDatabase();
-        var acceptClock = new TestClock();
-        var workerClock = new TestClock();
-        using var acceptOnly = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" }) { Clock = acceptClock };
-        using var worker = new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Workers"] = "1" }) { Clock = workerClock };
-        var idle = workerClock.NextWaitAsync(ReviewApp.WorkerPoll);
-        var onWorker = worker.Analyst();
-        await idle;
-        var client = acceptOnly.Analyst();
-        await Listening(acceptOnly);
-        await Listening(worker);
+        using var pair = await ListeningPairAsync(database);
+        var (acceptClock, workerClock, client) = (pair.AcceptingClock, pair.WorkingClock, pair.Accepting.Analyst());
 
         // The server ends both listening sessions (a restart, a failover, an administrator): each instance notices, waits 1 s
         // on its clock and listens again.
@@ -171,13 +153,42 @@ public sealed class PostgresConcurrencyTests
         await Task.WhenAll(retries);
         acceptClock.Advance(TimeSpan.FromSeconds(1));
         workerClock.Advance(TimeSpan.FromSeconds(1));
-        await Listening(acceptOnly);
-        await Listening(worker);
+        await Listening(pair.Accepting);
+        await Listening(pair.Working);
 
         // A bound for a broken service, not a wait the test relies on.
         using var response = await client.SubmitAsync(ReviewRequests.Text(Fixtures.Text("contract.txt")), wait: "30").WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.NotEqual("pending", (await response.JsonAsync()).GetProperty("status").GetString());
+    }
+
+    /// <summary>
+    /// Two instances on one database, both listening, their clocks standing still: one accepts submissions and evaluates none,
+    /// the other has one worker, idle. A worker's poll and a waiting submission's reads of the database never come round, so
+    /// only the notifications can bring a review to the other instance's worker and its answer back.
+    /// </summary>
+    sealed record ListeningPair(ReviewApp Accepting, TestClock AcceptingClock, ReviewApp Working, TestClock WorkingClock) : IDisposable
+    {
+        public void Dispose()
+        {
+            Accepting.Dispose();
+            Working.Dispose();
+        }
+    }
+
+    static async Task<ListeningPair> ListeningPairAsync(string database)
+    {
+        var (acceptClock, workerClock) = (new TestClock(), new TestClock());
+        var pair = new ListeningPair(
+            new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Enabled"] = "false" }) { Clock = acceptClock }, acceptClock,
+            new ReviewApp(settings: new(TestPostgres.Settings(database)) { ["Processing:Workers"] = "1" }) { Clock = workerClock }, workerClock);
+        var idle = workerClock.NextWaitAsync(ReviewApp.WorkerPoll);
+        pair.Working.Analyst(); // starts its worker, which finds nothing and waits
+        await idle;
+        pair.Accepting.Analyst();
+        await Listening(pair.Accepting);
+        await Listening(pair.Working);
+        return pair;
     }
 
     static Task Listening(ReviewApp app) =>
