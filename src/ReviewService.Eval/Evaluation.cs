@@ -56,13 +56,12 @@ public static class Evaluation
             results.Count - decided.Count, Math.Round(seconds, 3), Math.Round(bytes / 1e6 / Math.Max(seconds, 1e-9), 1));
         var missed = governingLaw.Where(g => !Jurisdictions.Match(g.Expected, g.Extracted)).ToList();
         var misses = missed.Select(g => new ExtractionMiss(g.Contract, g.Expected, g.Extracted)).ToList();
+        var withValue = missed.Where(g => g.Extracted is not null).ToList();
+        var fromClause = withValue.Count(g => g.Clauses.Any(c => c.Contains(g.Extracted!, StringComparison.OrdinalIgnoreCase)));
+        var presentWithoutValue = missed.Count(g => g.Extracted is null && g.Outcome == "present");
         var law = new ExtractionScore(governingLaw.Count, governingLaw.Count - misses.Count, Ratio(governingLaw.Count - misses.Count, governingLaw.Count), misses)
         {
-            Kinds = new ExtractionMissKinds(
-                NoValue: missed.Count(g => g.Extracted is null && g.Outcome != "present"),
-                PresentWithoutValue: missed.Count(g => g.Extracted is null && g.Outcome == "present"),
-                OtherValueInLabelledClause: missed.Count(g => g.Extracted is { } v && g.Clauses.Any(c => c.Contains(v, StringComparison.OrdinalIgnoreCase))),
-                OtherValueElsewhere: missed.Count(g => g.Extracted is { } v && !g.Clauses.Any(c => c.Contains(v, StringComparison.OrdinalIgnoreCase)))),
+            Kinds = new ExtractionMissKinds(missed.Count - withValue.Count - presentWithoutValue, presentWithoutValue, fromClause, withValue.Count - fromClause),
         };
         return new EvalReport(policy.Name, policy.Version, contracts.Count, overall, scores, new Extractions(law), results)
         {
