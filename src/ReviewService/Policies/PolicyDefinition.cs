@@ -29,13 +29,19 @@ public sealed record CheckDefinition
     public string Severity { get; init; } = "medium";
     /// <summary>Detectors whose matches are the candidate passages of an undetermined finding (default: those its rules read).</summary>
     public IReadOnlyList<string>? Candidates { get; init; }
-    /// <summary>A detector with a <c>value</c> group whose first match is returned as the finding's value.</summary>
+    /// <summary>A detector with a <c>value</c> group whose first match is returned as the finding's value (see <see cref="ValueSentence"/>).</summary>
     public string? ValueDetector { get; init; }
     /// <summary>
     /// A detector read for the value only when <see cref="ValueDetector"/> finds none: wordings that also occur outside the
     /// clause, so that they never displace the value a stronger wording names anywhere in the text.
     /// </summary>
     public string? ValueFallback { get; init; }
+    /// <summary>
+    /// A detector whose matches mark the sentences that state the check's value for this document ("this Agreement shall be
+    /// governed by"): the first value found in such a sentence is taken over an earlier one found elsewhere ("The Security
+    /// Agreement shall be governed by ..."); when no value is, the first. Applies to <see cref="ValueDetector"/> and <see cref="ValueFallback"/> alike.
+    /// </summary>
+    public string? ValueSentence { get; init; }
     /// <summary>How the value is normalised: <c>jurisdiction</c>, <c>duration</c> or none.</summary>
     public string? ValueKind { get; init; }
     /// <summary>Short texts and the outcome the rules must reach on each: the check's own tests (<c>--test</c>).</summary>

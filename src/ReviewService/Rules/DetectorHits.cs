@@ -85,8 +85,8 @@ public sealed class DetectorHits : IDisposable
     /// </summary>
     public IEnumerable<(int Start, int End)> Examples(string detector) => Get(detector).Examples();
 
-    /// <summary>The <c>value</c> group of the detector's first match that has one (scanning no further than needed).</summary>
-    public string? FirstValue(string detector) => Get(detector).FirstValue();
+    /// <summary>The detector's matches that have a <c>value</c> group, with it, in text order, scanning only as far as the caller enumerates.</summary>
+    public IEnumerable<(Evidence Span, string Value)> Values(string detector) => Get(detector).EnumerateValues();
 
     Scan Get(string detector)
     {
@@ -108,7 +108,8 @@ public sealed class DetectorHits : IDisposable
         IReadOnlyList<(DetectorSet.Context? After, DetectorSet.Context? Unless)> contexts, ScanBudget budget)
     {
         readonly List<Evidence> _spans = [];
-        readonly List<string> _values = [];
+        // The matches that have a value: the match's index in _spans, and the value.
+        readonly List<(int Span, string Value)> _values = [];
         readonly int[]?[] _places = new int[forms.Count][];
         // The scan in text order: the index of each form's next place, and where the last match ended.
         int[]? _next;
@@ -182,12 +183,21 @@ public sealed class DetectorHits : IDisposable
             ? Advance()
             : Guarded(() => Enumerable.Range(0, forms.Count).Any(form => Places(form).Any(place => MatchAt(form, place) > 0))));
 
-        public string? FirstValue()
+        public IEnumerable<(Evidence Span, string Value)> EnumerateValues()
         {
-            while (_values.Count == 0 && Advance())
+            for (var i = 0; i < _values.Count || AdvanceToValue(); i++)
+            {
+                yield return (_spans[_values[i].Span], _values[i].Value);
+            }
+        }
+
+        bool AdvanceToValue()
+        {
+            var count = _values.Count;
+            while (_values.Count == count && Advance())
             {
             }
-            return _values.Count > 0 ? _values[0] : null;
+            return _values.Count > count;
         }
 
         public IEnumerable<(int Start, int End)> Examples() =>
@@ -228,7 +238,7 @@ public sealed class DetectorHits : IDisposable
             while (_complete is null && Advance())
             {
             }
-            return _complete ??= new DetectorMatches(_spans, _values, TimedOut);
+            return _complete ??= new DetectorMatches(_spans, [.. _values.Select(v => v.Value)], TimedOut);
         }
 
         /// <summary>Finds the next match; false when the scan is over (end of text, <see cref="MaxMatches"/> or the scan budget).</summary>
@@ -241,7 +251,7 @@ public sealed class DetectorHits : IDisposable
             _spans.Add(new Evidence(start, start + length, text.Substring(start, length), detector.Name));
             if (detector.HasValue && detector.Forms[form].Anchored.Match(text, start).Groups["value"] is { Success: true } value)
             {
-                _values.Add(value.Value);
+                _values.Add((_spans.Count - 1, value.Value));
             }
             _done = _spans.Count >= MaxMatches;
             return true;

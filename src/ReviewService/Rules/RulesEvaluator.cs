@@ -1,5 +1,6 @@
 using ReviewService.Decisions;
 using ReviewService.Policies;
+using ReviewService.Retrieval;
 
 namespace ReviewService.Rules;
 
@@ -16,9 +17,10 @@ public static class RulesEvaluator
     const int MaxEvidence = 3;
     const int MaxCandidates = 6;
 
-    /// <summary>The findings of <paramref name="policy"/> on <paramref name="text"/>, its detectors spending at most <paramref name="budget"/> (<see cref="ScanBudget.For"/> its length when null).</summary>
-    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text, ScanBudget? budget = null)
+    /// <summary>The findings of <paramref name="policy"/> on <paramref name="segmented"/>, its detectors spending at most <paramref name="budget"/> (<see cref="ScanBudget.For"/> its length when null); its sentences are read only to choose among values (<see cref="CheckDefinition.ValueSentence"/>).</summary>
+    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, SegmentedText segmented, ScanBudget? budget = null)
     {
+        var text = segmented.Text;
         using var hits = new DetectorHits(text, policy.Detectors, budget);
         var deciding = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
         foreach (var rule in policy.InOrder)
@@ -30,15 +32,14 @@ public static class RulesEvaluator
         }
         var timedOut = hits.TimedOutDetectors.ToHashSet(StringComparer.Ordinal);
         return Task.FromResult<IReadOnlyList<CheckFinding>>(
-            [.. policy.Definition.Checks.Select(check => Finding(policy, check, deciding.GetValueOrDefault(check.Name), hits, timedOut, text))]);
+            [.. policy.Definition.Checks.Select(check => Finding(policy, check, deciding.GetValueOrDefault(check.Name), hits, timedOut, segmented))]);
     }
 
-    static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, string text)
+    static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, SegmentedText segmented)
     {
+        var text = segmented.Text;
         IReadOnlyList<string> ruleIds = deciding is null ? [] : [deciding.Name];
-        var value = check.ValueDetector is { } v
-            ? ValueNormalizer.Normalize(check.ValueKind, hits.FirstValue(v) ?? (check.ValueFallback is { } f ? hits.FirstValue(f) : null))
-            : null;
+        var value = ValueNormalizer.Normalize(check.ValueKind, ValueOf(check, hits, segmented));
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
@@ -59,6 +60,26 @@ public static class RulesEvaluator
             ? "The rules stage used up its matching budget on this document before this check's detectors finished; the rules could not decide."
             : deciding is null ? "No rule decided this check." : $"Rule '{deciding.Name}' marks this check as ambiguous.";
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
+    }
+
+    // The value detector's value, else the fallback's: of each, the first in a sentence the check's valueSentence detector
+    // matches in, else the first (CheckDefinition.ValueSentence).
+    static string? ValueOf(CheckDefinition check, DetectorHits hits, SegmentedText segmented)
+    {
+        foreach (var detector in new[] { check.ValueDetector, check.ValueFallback }.OfType<string>())
+        {
+            var values = hits.Values(detector);
+            if (check.ValueSentence is { } sentence
+                && values.FirstOrDefault(v => segmented.SharesASentence((v.Span.Start, v.Span.End), hits.Spans(sentence).Select(s => (s.Start, s.End)))).Value is { } stated)
+            {
+                return stated;
+            }
+            if (values.FirstOrDefault().Value is { } first)
+            {
+                return first;
+            }
+        }
+        return null;
     }
 
     // Up to max matches that do not overlap from the detectors' examples, the detectors in the order given, each read only as

@@ -84,7 +84,8 @@ public static partial class ValueNormalizer
         {
             return name;
         }
-        if (value.All(c => !char.IsLetter(c) || char.IsUpper(c)))
+        // A name in one case ("NEW YORK", "michigan", a choice-of-law sentence in capitals or lower case) is written as a name.
+        if (value.All(c => !char.IsLetter(c) || char.IsUpper(c)) || value.All(c => !char.IsLetter(c) || char.IsLower(c)))
         {
             value = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(value.ToLowerInvariant());
         }

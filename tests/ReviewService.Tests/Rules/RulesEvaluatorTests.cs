@@ -57,6 +57,10 @@ public sealed class RulesEvaluatorTests
     [InlineData("This Agreement shall be governed by the laws of the United States of America.", "United States")]
     [InlineData("Governing Law: State of Delaware", "Delaware")]
     [InlineData("This Agreement shall be governed by Taiwanese law.", "Taiwan")]
+    [InlineData("This agreement shall be governed by the laws of the state of michigan.", "Michigan")]
+    [InlineData("This Agreement shall be governed by the Uniform Commercial Code as in effect in the State of Illinois.", "Illinois")]
+    [InlineData("The parties submit to the law and jurisdiction of the State of Florida.", "Florida")]
+    [InlineData("In the event of any dispute, the laws of the State of Georgia shall prevail.", "Georgia")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
@@ -77,6 +81,22 @@ public sealed class RulesEvaluatorTests
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
 
         Assert.Equal("New York", law.Value);
+    }
+
+    // Another agreement's, a party's or a right's law named earlier gives way to the law of the sentence that chooses this
+    // agreement's (the check's valueSentence); with no such sentence, the first value stands.
+    [Theory]
+    [InlineData("The Security Agreement shall be governed by the laws of the State of Illinois.", "This Agreement shall be governed by the laws of the State of New York.", "New York")]
+    [InlineData("Nothing herein shall be construed as a waiver of rights under the laws of the State of Washington.", "The laws of the State of Texas shall govern this Agreement.", "Texas")]
+    [InlineData("The Trademark License is governed by the laws of England, and this Agreement shall not affect it.", "The validity and performance of this Agreement shall be governed by Delaware law.", "Delaware")]
+    [InlineData("The Security Agreement shall be governed by the laws of the State of Illinois.", "The Guaranty shall be governed by the laws of the State of New York.", "Illinois")]
+    public async Task TheLawOfTheSentenceAboutThisAgreementWinsOverOneNamedEarlier(string earlier, string later, string expected)
+    {
+        var text = $"1. Term. This Agreement begins today. {earlier}\n\n12. Law. {later}";
+
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+
+        Assert.Equal(expected, law.Value);
     }
 
     [Fact]
