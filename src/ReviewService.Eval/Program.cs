@@ -30,7 +30,8 @@ public static class EvalProgram
     /// </summary>
     public static async Task<int> RunAsync(EvalOptions options, IEnumerable<KeyValuePair<string, string?>>? llmSettings = null)
     {
-        var policy = PolicyLoader.LoadAll(options.RulesDirectory).Find(options.Policy);
+        // Calibrating measures the rules afresh: a calibration written before they changed is not read.
+        var policy = PolicyLoader.LoadAll(options.RulesDirectory, calibrated: !options.Calibrate).Find(options.Policy);
         if (policy is null)
         {
             Console.Error.WriteLine($"Policy '{options.Policy}' not found under {options.RulesDirectory}.");

@@ -44,7 +44,12 @@ public static partial class PolicyLoader
         AllowTrailingCommas = true,
     };
 
-    public static PolicyCatalog LoadAll(string rulesDirectory)
+    /// <summary>
+    /// Every policy under <paramref name="rulesDirectory"/>. Without <paramref name="calibrated"/>, a policy's <c>calibration.json</c>
+    /// is not read and its rules keep their written confidence: how the calibration command loads a policy whose rules changed
+    /// since its calibration was written.
+    /// </summary>
+    public static PolicyCatalog LoadAll(string rulesDirectory, bool calibrated = true)
     {
         if (!Directory.Exists(rulesDirectory))
         {
@@ -52,7 +57,7 @@ public static partial class PolicyLoader
         }
         var policies = Directory.GetDirectories(rulesDirectory).Order(StringComparer.Ordinal)
             .Where(d => File.Exists(Path.Combine(d, PolicyFile)))
-            .Select(Load).ToList();
+            .Select(d => Load(d, calibrated)).ToList();
         if (policies.Count == 0)
         {
             throw new PolicyLoadException([$"{rulesDirectory}: no policy folder (a folder with {PolicyFile}) found."]);
@@ -60,7 +65,7 @@ public static partial class PolicyLoader
         return new PolicyCatalog(policies);
     }
 
-    public static Policy Load(string directory)
+    public static Policy Load(string directory, bool calibrated = true)
     {
         var errors = new List<string>();
         var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
@@ -117,7 +122,7 @@ public static partial class PolicyLoader
             errors.Add($"{folder}/{RetrievalProfile.FileName}: check '{unknown}' is not a check of the policy.");
         }
         // Measured confidence replaces the number written in each rule.
-        var calibration = Calibration.Read(directory, [.. rules.Select(r => r.Name)], errors);
+        var calibration = calibrated ? Calibration.Read(directory, [.. rules.Select(r => r.Name)], errors) : null;
         rules = calibration is null ? rules : [.. rules.Select(r => r with { Confidence = Math.Round(calibration.ConfidenceOf(r.Name), 4) })];
         return errors.Count > 0 ? throw new PolicyLoadException(errors)
             : new Policy(definition, Version(directory), new DetectorSet(detectors.Values), rules, profile) { Calibration = calibration };

@@ -27,13 +27,13 @@ public sealed class SegmentedText(string text)
     public IReadOnlyList<Passage> Sentences => _sentences ??= Segmenter.Sentences(text);
     public IReadOnlyList<Passage> Passages => _passages ??= Segmenter.Split(text, Sentences);
 
-    /// <summary>Whether the sentence holding <paramref name="span"/> (with any it runs on into) overlaps one of <paramref name="others"/>.</summary>
+    /// <summary>Whether the sentence holding <paramref name="span"/> (with any it runs on into) overlaps one of <paramref name="others"/>, which are in text order (read no further than that sentence).</summary>
     public bool SharesASentence((int Start, int End) span, IEnumerable<(int Start, int End)> others)
     {
         var first = Segmenter.LastStartingAtOrBefore(Sentences, span.Start);
         var last = Segmenter.LastStartingAtOrBefore(Sentences, Math.Max(span.Start, span.End - 1));
         var (from, to) = first < 0 ? (span.Start, span.End) : (Math.Min(span.Start, Sentences[first].Start), Math.Max(span.End, Sentences[last].End));
-        return others.Any(o => o.Start < to && from < o.End);
+        return others.TakeWhile(o => o.Start < to).Any(o => from < o.End);
     }
 
     public static implicit operator SegmentedText(string text) => new(text);

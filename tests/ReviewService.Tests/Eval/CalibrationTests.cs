@@ -56,6 +56,21 @@ public sealed class CalibrationTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCalibrationCommandRebuildsACalibrationThatNamesARuleSinceRenamed()
+    {
+        // The stale file stops the service's load (above); the command that rewrites it must not need it.
+        var folder = Fixtures.CopyOfPolicy(_rules);
+        Fixtures.EditJson(folder, Calibration.FileName, json => json["rules"]!["XX-9 renamed since"] = new JsonObject { ["decided"] = 1, ["correct"] = 1, ["confidence"] = 0.9 });
+        var options = EvalOptions.Parse(["--calibrate", "--policy", "contract-review", "--data", Fixtures.EvalData, "--out", folder, "--rules", _rules])!;
+
+        Assert.Equal(0, await EvalProgram.RunAsync(options));
+
+        var policy = PolicyLoader.Load(folder);
+        Assert.DoesNotContain("XX-9 renamed since", policy.Calibration!.Rules.Keys);
+        Assert.NotEmpty(policy.Calibration.Rules);
+    }
+
+    [Fact]
     public void ReliabilityIsScoredInTenBinsAndTheGapWeightedByPairs()
     {
         // 10 pairs stated at 0.95, 8 right (gap 0.15); 10 pairs stated at 0.85, 9 right (gap 0.05): ECE 0.10.

@@ -163,11 +163,29 @@ public sealed class RulesEvaluatorTests
     [InlineData("anti-assignment", "Supplier may not assign this Agreement without the consent of Customer.", false)]
     [InlineData("license-grant", "The Products are sold, not licensed, and no rights in the Supplier's patents pass to Customer.", true)]
     [InlineData("license-grant", "Supplier has not granted any license in the Products to any other person.", false)]
+    [InlineData("renewal-term", "The warranty period is one year from delivery.", true)]
+    [InlineData("renewal-term", "This Agreement continues for one year from its date and from year to year thereafter.", false)]
+    [InlineData("renewal-term", "Supplier will extend the Agreement on the same terms for additional one-year terms if both parties agree.", false)]
     public async Task BoilerplateIsDecidedAbsentAndTheClauseIsNot(string check, string sentence, bool absent)
     {
         var finding = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. General. {sentence}")).Single(f => f.Check == check);
 
         Assert.Equal(absent, finding.Outcome == Outcome.Absent);
+    }
+
+    // A morality clause (conduct harming a party's reputation or image) is what CUAD often labels non-disparagement: without the
+    // word "disparage" the rules still answer absent, but by a rule measured under the policy's target, so the judge or a
+    // reviewer verifies it; with neither, the answer is final.
+    [Theory]
+    [InlineData("Supplier shall not engage in conduct detrimental to Customer's image or reputation.", "ND-4", true)]
+    [InlineData("Supplier shall deliver the Services on time and in good order.", "ND-2", false)]
+    public async Task HarmToAReputationWithoutTheWordDisparageIsHeldForVerification(string sentence, string rule, bool held)
+    {
+        var findings = Verification.Hold(ContractReview, await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Services. Supplier provides the Services.\n\n2. Conduct. {sentence}"));
+
+        var finding = findings.Single(f => f.Check == "non-disparagement");
+        Assert.StartsWith(rule + " ", Assert.Single(finding.RuleIds), StringComparison.Ordinal);
+        Assert.Equal(held, finding.Proposal is not null);
     }
 
     // A named form of the clause decides it present; the same words in a weaker form (a near miss) do not.
