@@ -61,6 +61,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("This Agreement shall be governed by the Uniform Commercial Code as in effect in the State of Illinois.", "Illinois")]
     [InlineData("The parties submit to the law and jurisdiction of the State of Florida.", "Florida")]
     [InlineData("In the event of any dispute, the laws of the State of Georgia shall prevail.", "Georgia")]
+    [InlineData("The applicable law is the law of England and Wales.", "England")]
+    [InlineData("Applicable Law: the laws of the State of Delaware.", "Delaware")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
@@ -163,6 +165,8 @@ public sealed class RulesEvaluatorTests
     [InlineData("anti-assignment", "Supplier may not assign this Agreement without the consent of Customer.", false)]
     [InlineData("license-grant", "The Products are sold, not licensed, and no rights in the Supplier's patents pass to Customer.", true)]
     [InlineData("license-grant", "Supplier has not granted any license in the Products to any other person.", false)]
+    [InlineData("governing-law", "Supplier shall deliver the Services on time.", true)]
+    [InlineData("governing-law", "New York law shall apply to this Agreement.", false)]
     [InlineData("renewal-term", "The warranty period is one year from delivery.", true)]
     [InlineData("renewal-term", "This Agreement continues for one year from its date and from year to year thereafter.", false)]
     [InlineData("renewal-term", "Supplier will extend the Agreement on the same terms for additional one-year terms if both parties agree.", false)]
