@@ -75,6 +75,12 @@ public static partial class ValueNormalizer
             return "Taiwan";
         }
         value = JurisdictionPrefix().Replace(value, "");
+        // In capitals a name's end cannot be told by case, so the detector's capture runs on into the sentence ("TEXAS THAT
+        // APPLY TO", "DELAWARE REGARDLESS OF ITS", "ENGLAND AND WALES"): it ends before the first word that is no part of a name.
+        if (value.All(c => !char.IsLetter(c) || char.IsUpper(c)))
+        {
+            value = NotANameInCapitals().Replace(value, "");
+        }
         value = TrailingWords().Replace(value, "");
         if (value.Length == 0)
         {
@@ -98,6 +104,9 @@ public static partial class ValueNormalizer
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"\s+(?:THAT|WHICH|WHO|IN|AT|TO|FOR|BY|WITH|WITHOUT|REGARDLESS|IRRESPECTIVE|EXCEPT|EXCLUDING|INCLUDING|BUT|NOT|AND|OR|AS|APPLICABLE|ITS|THE|SHALL|WILL|IS|ARE|NOTWITHSTANDING|GOVERNING|APPLIED|APPLYING)\b.*$")]
+    private static partial Regex NotANameInCapitals();
 
     [GeneratedRegex(@"^(?:(?:the|internal|substantive|laws?|of|state|commonwealth|province|republic)\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex JurisdictionPrefix();

@@ -63,6 +63,12 @@ public sealed class RulesEvaluatorTests
     [InlineData("In the event of any dispute, the laws of the State of Georgia shall prevail.", "Georgia")]
     [InlineData("The applicable law is the law of England and Wales.", "England")]
     [InlineData("Applicable Law: the laws of the State of Delaware.", "Delaware")]
+    // In capitals a name's end is not marked by case: the value ends before the first word that is no part of a name.
+    [InlineData("THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF TEXAS THAT APPLY TO CONTRACTS MADE THEREIN.", "Texas")]
+    [InlineData("THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF DELAWARE REGARDLESS OF ITS CONFLICT RULES.", "Delaware")]
+    [InlineData("THIS AGREEMENT IS GOVERNED BY THE LAWS OF ENGLAND AND WALES.", "England")]
+    [InlineData("THE LAWS OF THE STATE OF FLORIDA SHALL GOVERN THIS AGREEMENT.", "Florida")]
+    [InlineData("THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW YORK.", "New York")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
