@@ -37,9 +37,10 @@ public sealed record CheckDefinition
     /// </summary>
     public string? ValueFallback { get; init; }
     /// <summary>
-    /// A detector whose matches mark the sentences that state the check's value for this document ("this Agreement shall be
-    /// governed by"): the first value found in such a sentence is taken over an earlier one found elsewhere ("The Security
-    /// Agreement shall be governed by ..."); when no value is, the first. Applies to <see cref="ValueDetector"/> and <see cref="ValueFallback"/> alike.
+    /// A detector whose matches mark the clauses that state the check's value for this document ("this Agreement shall be
+    /// governed by"): the first value in a clause (up to a full stop or semicolon) where this detector has a match is taken
+    /// over an earlier one found elsewhere ("The Security Agreement shall be governed by ..."); when no value is, the first.
+    /// Applies to <see cref="ValueDetector"/> and <see cref="ValueFallback"/> alike.
     /// </summary>
     public string? ValueSentence { get; init; }
     /// <summary>How the value is normalised: <c>jurisdiction</c>, <c>duration</c> or none.</summary>

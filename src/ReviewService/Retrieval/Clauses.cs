@@ -48,7 +48,7 @@ public static partial class Clauses
             return (start, end);
         }
         // The sentence holding the start, and any the match runs on into.
-        var first = Math.Max(0, Segmenter.LastStartingAtOrBefore(sentences, start));
+        var first = Math.Max(0, LastStartingAtOrBefore(sentences, start));
         var last = first;
         while (last + 1 < sentences.Count && sentences[last + 1].Start < end)
         {
@@ -81,6 +81,17 @@ public static partial class Clauses
             right = cut;
         }
         return (left, right);
+    }
+
+    static int LastStartingAtOrBefore(IReadOnlyList<Passage> sentences, int position)
+    {
+        var (low, high) = (0, sentences.Count - 1);
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = sentences[middle].Start <= position ? (middle + 1, high) : (low, middle - 1);
+        }
+        return high;
     }
 
     /// <summary>Whether a reader needs more than this span to check a decision: under <see cref="MinCharacters"/> characters or <see cref="MinWords"/> words.</summary>

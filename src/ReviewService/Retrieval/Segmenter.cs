@@ -27,15 +27,6 @@ public sealed class SegmentedText(string text)
     public IReadOnlyList<Passage> Sentences => _sentences ??= Segmenter.Sentences(text);
     public IReadOnlyList<Passage> Passages => _passages ??= Segmenter.Split(text, Sentences);
 
-    /// <summary>Whether the sentence holding <paramref name="span"/> (with any it runs on into) overlaps one of <paramref name="others"/>, which are in text order (read no further than that sentence).</summary>
-    public bool SharesASentence((int Start, int End) span, IEnumerable<(int Start, int End)> others)
-    {
-        var first = Segmenter.LastStartingAtOrBefore(Sentences, span.Start);
-        var last = Segmenter.LastStartingAtOrBefore(Sentences, Math.Max(span.Start, span.End - 1));
-        var (from, to) = first < 0 ? (span.Start, span.End) : (Math.Min(span.Start, Sentences[first].Start), Math.Max(span.End, Sentences[last].End));
-        return others.TakeWhile(o => o.Start < to).Any(o => from < o.End);
-    }
-
     public static implicit operator SegmentedText(string text) => new(text);
 }
 
@@ -53,18 +44,6 @@ public static partial class Segmenter
     public const int HeadingCharacters = 60;
 
     public static IReadOnlyList<Passage> Split(string text) => Split(text, Sentences(text));
-
-    /// <summary>The index of the last of <paramref name="sentences"/> (in text order) starting at or before <paramref name="position"/>; -1 when none does.</summary>
-    public static int LastStartingAtOrBefore(IReadOnlyList<Passage> sentences, int position)
-    {
-        var (low, high) = (0, sentences.Count - 1);
-        while (low <= high)
-        {
-            var middle = (low + high) / 2;
-            (low, high) = sentences[middle].Start <= position ? (middle + 1, high) : (low, middle - 1);
-        }
-        return high;
-    }
 
     /// <summary>The passages of <paramref name="text"/> from its <see cref="Sentences"/>, when they are at hand already.</summary>
     public static IReadOnlyList<Passage> Split(string text, IReadOnlyList<Passage> sentences)

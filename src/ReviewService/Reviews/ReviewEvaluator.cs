@@ -32,7 +32,7 @@ public sealed class ReviewEvaluator(PolicyCatalog policies, PassageRetriever ret
         {
             // A decision's evidence is the clause that holds its matches, which the reviewer and a verifying judge read.
             // Decisions measured under the policy's target accuracy are held for the judge or a reviewer to verify.
-            findings = Verification.Hold(policy, Clauses.Widen(text, await RulesEvaluator.EvaluateAsync(policy, text)));
+            findings = Verification.Hold(policy, Clauses.Widen(text, await RulesEvaluator.EvaluateAsync(policy, item.Text)));
             rules?.SetTag("policy.name", policy.Name);
             rules?.SetTag("policy.version", policy.Version);
             rules?.SetTag("rules.checks_decided", findings.Count(f => f.IsDecided));

@@ -85,6 +85,12 @@ public sealed class DetectorHits : IDisposable
     /// </summary>
     public IEnumerable<(int Start, int End)> Examples(string detector) => Get(detector).Examples();
 
+    /// <summary>
+    /// Whether the detector has a match starting from <paramref name="from"/> up to <paramref name="to"/>, trying its forms only
+    /// at their anchors in that window: a question about one clause costs a few attempts, not a scan of the text.
+    /// </summary>
+    public bool AnyWithin(string detector, int from, int to) => Get(detector).AnyWithin(from, to);
+
     /// <summary>The detector's matches that have a <c>value</c> group, with it, in text order, scanning only as far as the caller enumerates.</summary>
     public IEnumerable<(Evidence Span, string Value)> Values(string detector) => Get(detector).EnumerateValues();
 
@@ -182,6 +188,20 @@ public sealed class DetectorHits : IDisposable
         public bool Any() => _exists ??= _spans.Count > 0 || (_next is not null
             ? Advance()
             : Guarded(() => Enumerable.Range(0, forms.Count).Any(form => Places(form).Any(place => MatchAt(form, place) > 0))));
+
+        public bool AnyWithin(int from, int to) => Guarded(() => Enumerable.Range(0, forms.Count).Any(form =>
+        {
+            var places = Places(form);
+            var first = Array.BinarySearch(places, from);
+            for (var i = first < 0 ? ~first : first; i < places.Length && places[i] < to; i++)
+            {
+                if (MatchAt(form, places[i]) > 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }));
 
         public IEnumerable<(Evidence Span, string Value)> EnumerateValues()
         {

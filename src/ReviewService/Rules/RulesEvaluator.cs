@@ -1,6 +1,5 @@
 using ReviewService.Decisions;
 using ReviewService.Policies;
-using ReviewService.Retrieval;
 
 namespace ReviewService.Rules;
 
@@ -17,10 +16,9 @@ public static class RulesEvaluator
     const int MaxEvidence = 3;
     const int MaxCandidates = 6;
 
-    /// <summary>The findings of <paramref name="policy"/> on <paramref name="segmented"/>, its detectors spending at most <paramref name="budget"/> (<see cref="ScanBudget.For"/> its length when null); its sentences are read only to choose among values (<see cref="CheckDefinition.ValueSentence"/>).</summary>
-    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, SegmentedText segmented, ScanBudget? budget = null)
+    /// <summary>The findings of <paramref name="policy"/> on <paramref name="text"/>, its detectors spending at most <paramref name="budget"/> (<see cref="ScanBudget.For"/> its length when null).</summary>
+    public static Task<IReadOnlyList<CheckFinding>> EvaluateAsync(Policy policy, string text, ScanBudget? budget = null)
     {
-        var text = segmented.Text;
         using var hits = new DetectorHits(text, policy.Detectors, budget);
         var deciding = new Dictionary<string, CompiledRule>(StringComparer.Ordinal);
         foreach (var rule in policy.InOrder)
@@ -32,14 +30,13 @@ public static class RulesEvaluator
         }
         var timedOut = hits.TimedOutDetectors.ToHashSet(StringComparer.Ordinal);
         return Task.FromResult<IReadOnlyList<CheckFinding>>(
-            [.. policy.Definition.Checks.Select(check => Finding(policy, check, deciding.GetValueOrDefault(check.Name), hits, timedOut, segmented))]);
+            [.. policy.Definition.Checks.Select(check => Finding(policy, check, deciding.GetValueOrDefault(check.Name), hits, timedOut, text))]);
     }
 
-    static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, SegmentedText segmented)
+    static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, string text)
     {
-        var text = segmented.Text;
         IReadOnlyList<string> ruleIds = deciding is null ? [] : [deciding.Name];
-        var value = ValueNormalizer.Normalize(check.ValueKind, ValueOf(check, hits, segmented));
+        var value = ValueNormalizer.Normalize(check.ValueKind, ValueOf(check, hits, text));
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
@@ -62,15 +59,15 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // The value detector's value, else the fallback's: of each, the first in a sentence the check's valueSentence detector
+    // The value detector's value, else the fallback's: of each, the first in a clause the check's valueSentence detector
     // matches in, else the first (CheckDefinition.ValueSentence).
-    static string? ValueOf(CheckDefinition check, DetectorHits hits, SegmentedText segmented)
+    static string? ValueOf(CheckDefinition check, DetectorHits hits, string text)
     {
         foreach (var detector in new[] { check.ValueDetector, check.ValueFallback }.OfType<string>())
         {
             var values = hits.Values(detector);
             if (check.ValueSentence is { } sentence
-                && values.FirstOrDefault(v => segmented.SharesASentence((v.Span.Start, v.Span.End), hits.Spans(sentence).Select(s => (s.Start, s.End)))).Value is { } stated)
+                && values.FirstOrDefault(v => ClauseAround(text, v.Span.Start, v.Span.End) is var (from, to) && hits.AnyWithin(sentence, from, to)).Value is { } stated)
             {
                 return stated;
             }
@@ -80,6 +77,19 @@ public static class RulesEvaluator
             }
         }
         return null;
+    }
+
+    /// <summary>How far a clause reaches around a match: to the nearest full stop or semicolon before it and after it, at most this far.</summary>
+    const int ClauseReach = 300;
+
+    // The clause around a match: from just after the nearest full stop or semicolon before it to the nearest after it (the
+    // clause of a detector context, DetectorContext.EndsAt), within ClauseReach characters either side.
+    static (int From, int To) ClauseAround(string text, int start, int end)
+    {
+        var before = text.AsSpan(Math.Max(0, start - ClauseReach), Math.Min(start, ClauseReach)).LastIndexOfAny('.', ';');
+        var after = text.AsSpan(end, Math.Min(text.Length - end, ClauseReach)).IndexOfAny('.', ';');
+        return (before < 0 ? Math.Max(0, start - ClauseReach) : Math.Max(0, start - ClauseReach) + before + 1,
+            after < 0 ? Math.Min(text.Length, end + ClauseReach) : end + after);
     }
 
     // Up to max matches that do not overlap from the detectors' examples, the detectors in the order given, each read only as

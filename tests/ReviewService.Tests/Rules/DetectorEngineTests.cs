@@ -66,6 +66,19 @@ public sealed class DetectorEngineTests
         Assert.Equal("laws of Delaware", text[matches.Spans[0].Start..matches.Spans[0].End]);
     }
 
+    [Fact]
+    public void AnyWithinLooksOnlyAtMatchesStartingInTheWindowAndValuesComeWithTheirSpans()
+    {
+        const string text = "First the laws of Delaware. Then the prior written consent. Last the laws of Texas.";
+        var hits = new DetectorHits(text, Detectors);
+        var consent = text.IndexOf("prior", StringComparison.Ordinal);
+
+        Assert.True(hits.AnyWithin("consent", consent, consent + 1));
+        Assert.False(hits.AnyWithin("consent", consent + 1, text.Length));
+        Assert.False(hits.AnyWithin("consent", 0, consent));
+        Assert.Equal([("Delaware", "laws of Delaware"), ("Texas", "laws of Texas")], hits.Values("law").Select(v => (v.Value, v.Span.Text)));
+    }
+
     // Each form is "anchors => pattern", anchors separated by commas.
     [Theory]
     [InlineData(new[] { @"not => \bnot\s+exceed", @"up => \bup\s+to", @"exceed* => \bexceed\w*" }, "It may not exceed ten, up to five, exceeding nothing; up to it. not exceed")]
