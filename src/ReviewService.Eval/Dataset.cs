@@ -31,6 +31,14 @@ public static class Dataset
             .Select(l => new LabelledContract(l.Line.Id, File.ReadAllText(Path.Combine(directory, "contracts", l.Line.Id + ".txt")), l.Line.Labels, l.Index))];
     }
 
+    /// <summary>The half a contract belongs to: <see cref="TuningHalf"/> (even line) or <see cref="HeldOutHalf"/> (odd line).</summary>
+    public static string HalfOf(LabelledContract contract) => contract.Line % 2 == 0 ? TuningHalf : HeldOutHalf;
+
+    public const string TuningHalf = "A";
+
+    /// <summary>The half read by its aggregates only: reports written for people name none of its contracts.</summary>
+    public const string HeldOutHalf = "B";
+
     /// <summary>
     /// The fixed halves of a data set: <c>even</c> (half A, even line indexes of <c>labels.jsonl</c>: written and tuned on),
     /// <c>odd</c> (half B: only its aggregates are read), or <c>all</c>; <c>even/0</c> and <c>even/1</c> split half A in two

@@ -17,7 +17,7 @@ public static class Evaluation
         var retrieval = new RetrievalScorer(policy, retriever, tokens, prompt);
         var checks = policy.Definition.Checks.Where(c => c.CuadCategory is not null).ToList();
         var results = new List<PairResult>();
-        var governingLaw = new List<(string Contract, string Expected, string? Extracted, string Outcome, IReadOnlyList<string> Clauses)>();
+        var governingLaw = new List<(string Contract, string Expected, string? Extracted, string Outcome, IReadOnlyList<string> Clauses, string Half)>();
         var clock = new Stopwatch();
         var evidence = new List<(string Text, Evidence First)>();
         long bytes = 0;
@@ -40,10 +40,10 @@ public static class Evaluation
                 }
                 var finding = byCheck[check.Name];
                 results.Add(new PairResult(contract.Id, check.Name, finding.Outcome.ToWire(), label.IsPresent, finding.RuleIds,
-                    Confidence: finding.IsDecided ? finding.Confidence : null));
+                    Confidence: finding.IsDecided ? finding.Confidence : null, Half: Dataset.HalfOf(contract)));
                 if (check.ValueKind == ValueNormalizer.Jurisdiction && label.Answer.Length > 0)
                 {
-                    governingLaw.Add((contract.Id, label.Answer, finding.Value, finding.Outcome.ToWire(), label.Clauses));
+                    governingLaw.Add((contract.Id, label.Answer, finding.Value, finding.Outcome.ToWire(), label.Clauses, Dataset.HalfOf(contract)));
                 }
             }
         }
@@ -55,7 +55,7 @@ public static class Evaluation
         var overall = new OverallScore(results.Count, decided.Count, Ratio(decided.Count, results.Count), Ratio(correct, decided.Count),
             results.Count - decided.Count, Math.Round(seconds, 3), Math.Round(bytes / 1e6 / Math.Max(seconds, 1e-9), 1));
         var missed = governingLaw.Where(g => !Jurisdictions.Match(g.Expected, g.Extracted)).ToList();
-        var misses = missed.Select(g => new ExtractionMiss(g.Contract, g.Expected, g.Extracted)).ToList();
+        var misses = missed.Select(g => new ExtractionMiss(g.Contract, g.Expected, g.Extracted, g.Half)).ToList();
         var withValue = missed.Where(g => g.Extracted is not null).ToList();
         var fromClause = withValue.Count(g => g.Clauses.Any(c => c.Contains(g.Extracted!, StringComparison.OrdinalIgnoreCase)));
         var presentWithoutValue = missed.Count(g => g.Extracted is null && g.Outcome == "present");

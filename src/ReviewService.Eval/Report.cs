@@ -64,7 +64,8 @@ public sealed record ExtractionScore(int Expected, int Correct, double Accuracy,
 /// </summary>
 public sealed record ExtractionMissKinds(int NoValue, int PresentWithoutValue, int OtherValueInLabelledClause, int OtherValueElsewhere);
 
-public sealed record ExtractionMiss(string Contract, string Expected, string? Extracted);
+public sealed record ExtractionMiss(string Contract, string Expected, string? Extracted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Half = null);
 
 /// <summary>
 /// One (contract, check) pair: what the rules said (with --judge, the cascade's final outcome and the stage that decided it,
@@ -72,7 +73,8 @@ public sealed record ExtractionMiss(string Contract, string Expected, string? Ex
 /// </summary>
 public sealed record PairResult(string Contract, string Check, string Outcome, bool Truth, IReadOnlyList<string> RuleIds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DecidedBy = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Confidence = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Confidence = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Half = null);
 
 /// <summary>
 /// At a target accuracy, the rules' decisions whose confidence reaches it: their share of the pairs and their accuracy; and

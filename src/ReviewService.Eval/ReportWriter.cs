@@ -109,9 +109,14 @@ public static class ReportWriter
             }
             s.AppendLine("| contract | CUAD answer | extracted |");
             s.AppendLine("|---|---|---|");
-            foreach (var m in r.Extractions.GoverningLaw.Misses)
+            foreach (var m in r.Extractions.GoverningLaw.Misses.Where(m => m.Half != Dataset.HeldOutHalf))
             {
                 s.AppendLine(CultureInfo.InvariantCulture, $"| {m.Contract} | {m.Expected} | {m.Extracted ?? "(none)"} |");
+            }
+            if (r.Extractions.GoverningLaw.Misses.Count(m => m.Half == Dataset.HeldOutHalf) is var heldOut and > 0)
+            {
+                s.AppendLine();
+                s.AppendLine(CultureInfo.InvariantCulture, $"Half {Dataset.HeldOutHalf} (held out): {heldOut} misses, not listed (read its aggregates only).");
             }
         }
         CascadeSummary.Append(s, r);

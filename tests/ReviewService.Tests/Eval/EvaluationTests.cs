@@ -85,6 +85,41 @@ public sealed class EvaluationTests
         Assert.Contains("2 (contract, check) pairs changed", Comparison.Describe(changes), StringComparison.Ordinal);
     }
 
+    // The fixed split holds in what people read: the held-out half's contracts are counted, never named, in a comparison
+    // and in the report's summary (its JSON keeps every pair, for the next comparison).
+    [Fact]
+    public async Task WhatPeopleReadNamesNoContractOfTheHeldOutHalf()
+    {
+        var before = Report(("c1", "insurance", "undetermined", true, "A"), ("c2", "insurance", "undetermined", true, "B"), ("c3", "insurance", "present", true, "B"));
+        var after = Report(("c1", "insurance", "present", true, "A"), ("c2", "insurance", "present", true, "B"), ("c3", "insurance", "absent", true, "B"));
+
+        var described = Comparison.Describe(Comparison.Changes(before, after));
+
+        Assert.Contains("c1", described, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2", described, StringComparison.Ordinal);
+        Assert.DoesNotContain("c3", described, StringComparison.Ordinal);
+        Assert.Contains("half B (held out): 2 changed, 1 better, 1 worse", described, StringComparison.Ordinal);
+
+        var data = Dataset.Load(Fixtures.EvalData);
+        var report = await Evaluation.RunAsync(ContractReview, data);
+        Assert.All(report.Results, r => Assert.Equal(Dataset.HalfOf(data.Single(c => c.Id == r.Contract)), r.Half));
+        var missed = report.Extractions.GoverningLaw.Misses;
+        var withOneOfEach = report with
+        {
+            Extractions = new Extractions(report.Extractions.GoverningLaw with
+            {
+                Misses = [new ExtractionMiss("tuning-contract", "Texas", null, "A"), new ExtractionMiss("held-out-contract", "Ohio", "Iowa", "B"), .. missed],
+            }),
+        };
+        var path = Path.Combine(Path.GetTempPath(), $"eval-{Guid.NewGuid():N}.json");
+        ReportWriter.Write(withOneOfEach, path, Path.ChangeExtension(path, ".md"));
+        var markdown = File.ReadAllText(Path.ChangeExtension(path, ".md"));
+        Assert.Contains("tuning-contract", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("held-out-contract", markdown, StringComparison.Ordinal);
+        Assert.Contains($"Half B (held out): {1 + missed.Count(m => m.Half == "B")} misses, not listed", markdown, StringComparison.Ordinal);
+        Assert.Contains(ReportWriter.Read(path).Extractions.GoverningLaw.Misses, m => m.Contract == "held-out-contract");
+    }
+
     [Theory]
     [InlineData("New York", "new york", true)]
     [InlineData("Province of Ontario, Canada", "Ontario, Canada", true)]
@@ -99,7 +134,10 @@ public sealed class EvaluationTests
     public void JurisdictionsMatchCaseInsensitively(string expected, string? extracted, bool match) =>
         Assert.Equal(match, Jurisdictions.Match(expected, extracted));
 
-    static EvalReport Report(params (string Contract, string Check, string Outcome, bool Truth)[] pairs) => new(
+    static EvalReport Report(params (string Contract, string Check, string Outcome, bool Truth)[] pairs) =>
+        Report([.. pairs.Select(p => (p.Contract, p.Check, p.Outcome, p.Truth, (string?)null))]);
+
+    static EvalReport Report(params (string Contract, string Check, string Outcome, bool Truth, string? Half)[] pairs) => new(
         "p", "v", 3, new OverallScore(0, 0, 0, 0, 0, 0, 0), [], new Extractions(new ExtractionScore(0, 0, 0, [])),
-        [.. pairs.Select(p => new PairResult(p.Contract, p.Check, p.Outcome, p.Truth, []))]);
+        [.. pairs.Select(p => new PairResult(p.Contract, p.Check, p.Outcome, p.Truth, [], Half: p.Half))]);
 }
