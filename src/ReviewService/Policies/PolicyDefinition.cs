@@ -29,7 +29,7 @@ public sealed record CheckDefinition
     public string Severity { get; init; } = "medium";
     /// <summary>Detectors whose matches are the candidate passages of an undetermined finding (default: those its rules read).</summary>
     public IReadOnlyList<string>? Candidates { get; init; }
-    /// <summary>A detector with a <c>value</c> group whose first match is returned as the finding's value (see <see cref="ValueSentence"/>).</summary>
+    /// <summary>A detector with a <c>value</c> group whose first match is returned as the finding's value (see <see cref="ValueClause"/>).</summary>
     public string? ValueDetector { get; init; }
     /// <summary>
     /// A detector read for the value only when <see cref="ValueDetector"/> finds none: wordings that also occur outside the
@@ -42,7 +42,7 @@ public sealed record CheckDefinition
     /// over an earlier one found elsewhere ("The Security Agreement shall be governed by ..."); when no value is, the first.
     /// Applies to <see cref="ValueDetector"/> and <see cref="ValueFallback"/> alike.
     /// </summary>
-    public string? ValueSentence { get; init; }
+    public string? ValueClause { get; init; }
     /// <summary>How the value is normalised: <c>jurisdiction</c>, <c>duration</c> or none.</summary>
     public string? ValueKind { get; init; }
     /// <summary>Short texts and the outcome the rules must reach on each: the check's own tests (<c>--test</c>).</summary>

@@ -241,9 +241,9 @@ public static partial class PolicyLoader
             {
                 errors.Add($"{where}: check '{check.Name}': valueFallback needs a valueDetector to fall back from.");
             }
-            if (check.ValueSentence is { } sentence && (check.ValueDetector is null || !detectors.ContainsKey(sentence)))
+            if (check.ValueClause is { } sentence && (check.ValueDetector is null || !detectors.ContainsKey(sentence)))
             {
-                errors.Add($"{where}: check '{check.Name}': valueSentence must name a detector, and needs a valueDetector whose values it chooses among.");
+                errors.Add($"{where}: check '{check.Name}': valueClause must name a detector, and needs a valueDetector whose values it chooses among.");
             }
             if (check.ValueKind is not (null or ValueNormalizer.Jurisdiction or ValueNormalizer.Duration or ValueNormalizer.Date))
             {

@@ -59,15 +59,15 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // The value detector's value, else the fallback's: of each, the first in a clause the check's valueSentence detector
-    // matches in, else the first (CheckDefinition.ValueSentence).
+    // The value detector's value, else the fallback's: of each, the first in a clause the check's valueClause detector
+    // matches in, else the first (CheckDefinition.ValueClause).
     static string? ValueOf(CheckDefinition check, DetectorHits hits, string text)
     {
         foreach (var detector in new[] { check.ValueDetector, check.ValueFallback }.OfType<string>())
         {
             var values = hits.Values(detector);
-            if (check.ValueSentence is { } sentence
-                && values.FirstOrDefault(v => ClauseAround(text, v.Span.Start, v.Span.End) is var (from, to) && hits.AnyWithin(sentence, from, to)).Value is { } stated)
+            if (check.ValueClause is { } marking
+                && values.FirstOrDefault(v => ClauseAround(text, v.Span.Start, v.Span.End) is var (from, to) && hits.AnyWithin(marking, from, to)).Value is { } stated)
             {
                 return stated;
             }

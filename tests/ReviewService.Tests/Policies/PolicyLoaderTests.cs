@@ -122,7 +122,7 @@ public sealed class PolicyLoaderTests : IDisposable
     [Theory]
     [InlineData("\"valueFallback\": \"governing_law_named_otherwise\"", "\"valueFallback\": \"governing_law_heading\"", "value detector 'governing_law_heading' must exist and have a (?<value>...) group")]
     [InlineData("\"valueDetector\": \"governing_law_jurisdiction\",", "", "valueFallback needs a valueDetector")]
-    [InlineData("\"valueSentence\": \"governing_law_of_this_agreement\"", "\"valueSentence\": \"no_such_detector\"", "valueSentence must name a detector")]
+    [InlineData("\"valueClause\": \"governing_law_of_this_agreement\"", "\"valueClause\": \"no_such_detector\"", "valueClause must name a detector")]
     public void AValueFallbackWithoutAValueGroupOrWithoutAValueDetectorIsRefused(string from, string to, string message)
     {
         var copy = CopyOfContractReview();

@@ -92,7 +92,7 @@ public sealed class RulesEvaluatorTests
     }
 
     // Another agreement's, a party's or a right's law named earlier gives way to the law of the sentence that chooses this
-    // agreement's (the check's valueSentence); with no such sentence, the first value stands.
+    // agreement's (the check's valueClause); with no such sentence, the first value stands.
     [Theory]
     [InlineData("The Security Agreement shall be governed by the laws of the State of Illinois.", "This Agreement shall be governed by the laws of the State of New York.", "New York")]
     [InlineData("Nothing herein shall be construed as a waiver of rights under the laws of the State of Washington.", "The laws of the State of Texas shall govern this Agreement.", "Texas")]
