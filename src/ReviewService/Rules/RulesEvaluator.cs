@@ -36,7 +36,7 @@ public static class RulesEvaluator
     static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, string text)
     {
         IReadOnlyList<string> ruleIds = deciding is null ? [] : [deciding.Name];
-        var value = ValueNormalizer.Normalize(check.ValueKind, ValueOf(check, hits, text));
+        var value = ValueOf(check, hits, text);
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
@@ -59,13 +59,14 @@ public static class RulesEvaluator
         return new CheckFinding(check.Name, Outcome.Undetermined, null, 0, [], ruleIds, candidates, value, note);
     }
 
-    // The value detector's value, else the fallback's: of each, the first in a clause the check's valueClause detector
-    // matches in, else the first (CheckDefinition.ValueClause).
+    // The value detector's value, else the fallback's, normalised (a capture that names nothing, "State" before a character
+    // OCR put in front of the name, is no value): of each, the first in a clause the check's valueClause detector matches
+    // in, else the first (CheckDefinition.ValueClause).
     static string? ValueOf(CheckDefinition check, DetectorHits hits, string text)
     {
         foreach (var detector in new[] { check.ValueDetector, check.ValueFallback }.OfType<string>())
         {
-            var values = hits.Values(detector);
+            var values = hits.Values(detector).Select(v => (v.Span, Value: ValueNormalizer.Normalize(check.ValueKind, v.Value))).Where(v => v.Value is not null);
             if (check.ValueClause is { } marking
                 && values.FirstOrDefault(v => ClauseAround(text, v.Span.Start, v.Span.End) is var (from, to) && hits.AnyWithin(marking, from, to)).Value is { } stated)
             {

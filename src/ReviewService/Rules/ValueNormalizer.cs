@@ -108,7 +108,7 @@ public static partial class ValueNormalizer
     [GeneratedRegex(@"\s+(?:THAT|WHICH|WHO|IN|AT|TO|FOR|BY|WITH|WITHOUT|REGARDLESS|IRRESPECTIVE|EXCEPT|EXCLUDING|INCLUDING|BUT|NOT|AND|OR|AS|APPLICABLE|ITS|THE|SHALL|WILL|IS|ARE|NOTWITHSTANDING|GOVERNING|APPLIED|APPLYING)\b.*$")]
     private static partial Regex NotANameInCapitals();
 
-    [GeneratedRegex(@"^(?:(?:the|internal|substantive|laws?|of|state|commonwealth|province|republic)\s+)+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:the|internal|substantive|laws?|of|state|commonwealth|province|republic)(?:\s+|$))+", RegexOptions.IgnoreCase)]
     private static partial Regex JurisdictionPrefix();
 
     [GeneratedRegex(@"(?<=\w)\s*(?:,\s*)?(?:U\.?S\.?A\.?|United States(?: of America)?)$|\s+(?:law|laws|without|excluding|applicable|and the|as applied|Special Administrative|SAR)\b.*$|(?<=\w)\s+State$", RegexOptions.IgnoreCase)]

@@ -69,6 +69,11 @@ public sealed class RulesEvaluatorTests
     [InlineData("THIS AGREEMENT IS GOVERNED BY THE LAWS OF ENGLAND AND WALES.", "England")]
     [InlineData("THE LAWS OF THE STATE OF FLORIDA SHALL GOVERN THIS AGREEMENT.", "Florida")]
     [InlineData("THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF THE STATE OF NEW YORK.", "New York")]
+    // Read from a poor scan (Tesseract's own errors on a 100 dpi page, eval-data/ocr-governing-law): "Jaws of", "Laws af",
+    // a stray quote before the name, which left the stronger detector with "State" alone, no value.
+    [InlineData("This Agreement shall be governed by and constnied in accordance with the\nJaws of the State of New York.", "New York")]
+    [InlineData("Any disputes shall be governed by, and construed in accordance with, the Laws af the State of Delaware.", "Delaware")]
+    [InlineData("This Agreement will be governed by the\nlaws of the State of ‘Tennessee applicable to contracts.", "Tennessee")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
