@@ -33,28 +33,40 @@ def run(*args, **kw):
     return subprocess.run(list(args), capture_output=True, text=True, check=True, **kw).stdout
 
 
+def print_pdf(text, work, name):
+    """The text printed to PDF by Chromium (Times 11 pt, 1 inch margins, line breaks kept); the PDF's path."""
+    page_html, pdf = os.path.join(work, name + '.html'), os.path.join(work, name + '.pdf')
+    with open(page_html, 'w') as f:
+        f.write('<html><body style="font: 11pt \'Times New Roman\', serif; margin: 1in;"><div style="white-space: pre-wrap">'
+                + html.escape(text) + '</div></body></html>')
+    subprocess.run(['chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', f'--print-to-pdf={pdf}', page_html],
+                   capture_output=True, timeout=120)
+    return pdf
+
+
+def read_page(pdf, page, level, base, *output):
+    """One page rendered by pdftoppm at a level of LEVELS, degraded by ImageMagick and read by Tesseract as the service
+    reads scans; Tesseract's output (plain text, or 'tsv' given as output)."""
+    _, dpi, noise, blur, rotate = level
+    run('pdftoppm', '-r', str(dpi), '-gray', '-f', str(page), '-l', str(page), '-singlefile', pdf, base)
+    args = ['convert', base + '.pgm']
+    args += ['-attenuate', str(noise), '+noise', 'Gaussian'] if noise else []
+    args += ['-blur', f'0x{blur}'] if blur else []
+    args += ['-background', 'white', '-rotate', str(rotate)] if rotate else []
+    run(*args, base + '.png')
+    return run('tesseract', base + '.png', '-', '--psm', '1', *output, env={**os.environ, 'OMP_THREAD_LIMIT': '1'})
+
+
 def measure(work):
     rows = []
     for name in CONTRACTS:
         source = glob.glob(os.path.join(HERE, '..', 'contracts', name + '*.txt'))[0]
-        page_html, pdf = os.path.join(work, name + '.html'), os.path.join(work, name + '.pdf')
-        with open(page_html, 'w') as f:
-            f.write('<html><body style="font: 11pt \'Times New Roman\', serif; margin: 1in;"><div style="white-space: pre-wrap">'
-                    + html.escape(open(source).read()) + '</div></body></html>')
-        subprocess.run(['chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', f'--print-to-pdf={pdf}', page_html],
-                       capture_output=True, timeout=120)
+        pdf = print_pdf(open(source).read(), work, name)
         pages = int(re.search(r'Pages:\s+(\d+)', run('pdfinfo', pdf)).group(1))
         for page in sorted({2, max(2, pages // 2)}):
             truth = words(run('pdftotext', '-f', str(page), '-l', str(page), pdf, '-'))
-            for level, dpi, noise, blur, rotate in LEVELS:
-                base = os.path.join(work, f'{name}-{page}-{level}')
-                run('pdftoppm', '-r', str(dpi), '-gray', '-f', str(page), '-l', str(page), '-singlefile', pdf, base)
-                args = ['convert', base + '.pgm']
-                args += ['-attenuate', str(noise), '+noise', 'Gaussian'] if noise else []
-                args += ['-blur', f'0x{blur}'] if blur else []
-                args += ['-background', 'white', '-rotate', str(rotate)] if rotate else []
-                run(*args, base + '.png')
-                tsv = run('tesseract', base + '.png', '-', '--psm', '1', 'tsv', env={**os.environ, 'OMP_THREAD_LIMIT': '1'})
+            for level in LEVELS:
+                tsv = read_page(pdf, page, level, os.path.join(work, f'{name}-{page}-{level[0]}'), 'tsv')
                 confidences, found = [], []
                 for row in tsv.split('\n')[1:]:
                     f = row.split('\t')
@@ -63,7 +75,7 @@ def measure(work):
                         found.append(f[11])
                 matcher = difflib.SequenceMatcher(None, truth, words(' '.join(found)), autojunk=False)
                 accuracy = sum(b.size for b in matcher.get_matching_blocks()) / len(truth)
-                rows.append({'pdf': name, 'page': page, 'level': level, 'confidence': round(sum(confidences) / len(confidences) / 100 if confidences else 0, 3),
+                rows.append({'pdf': name, 'page': page, 'level': level[0], 'confidence': round(sum(confidences) / len(confidences) / 100 if confidences else 0, 3),
                              'wordAccuracy': round(accuracy, 3), 'words': len(truth)})
                 print(json.dumps(rows[-1]), flush=True)
     json.dump(rows, open(os.path.join(HERE, 'pages.json'), 'w'), indent=0)

@@ -14,21 +14,16 @@ the evaluation command then scores:
 
 Needs chromium, poppler-utils, imagemagick, tesseract-ocr(-eng); about 30 s a contract on 2 cores.
 """
-import html, json, os, re, subprocess, sys, tempfile
+import json, os, re, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'ocr-confidence'))
+import calibrate  # noqa: E402  (printing, rendering, degrading and reading a page, as the threshold's measurement does)
+from calibrate import print_pdf, read_page, run, words  # noqa: E402
+
 CUAD = os.path.join(HERE, '..', '..', '..', 'shared', 'datasets', 'cuad-dev')
-# (name, dpi, noise attenuation, blur sigma, rotation in degrees): levels of eval-data/ocr-confidence
-LEVELS = [('clean300', 300, 0, 0, 0), ('noise3', 300, 3.0, 0.6, 1.5), ('low150', 150, 0.5, 0, 0), ('low100', 100, 0.5, 0.4, 0),
-          ('r100n25', 100, 2.5, 0.5, 0.7), ('r300b2', 300, 1.0, 2.0, 0)]
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, check=True, **kw).stdout
-
-
-def words(text):
-    return re.findall(r"[a-z0-9]+", text.lower())
+# Six of the threshold measurement's levels: (name, dpi, noise attenuation, blur sigma, rotation in degrees).
+LEVELS = [level for level in calibrate.LEVELS if level[0] in ('clean300', 'noise3', 'low150', 'low100', 'r100n25', 'r300b2')]
 
 
 def measure(out, count, skip):
@@ -40,28 +35,16 @@ def measure(out, count, skip):
         for row in chosen:
             cid, law = row['id'], row['labels']['Governing Law']
             source = open(os.path.join(CUAD, 'contracts', cid + '.txt')).read()
-            page_html, pdf = os.path.join(work, 'c.html'), os.path.join(work, 'c.pdf')
-            with open(page_html, 'w') as f:
-                f.write('<html><body style="font: 11pt \'Times New Roman\', serif; margin: 1in;"><div style="white-space: pre-wrap">'
-                        + html.escape(source) + '</div></body></html>')
-            subprocess.run(['chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', f'--print-to-pdf={pdf}', page_html],
-                           capture_output=True, timeout=120)
+            pdf = print_pdf(source, work, 'c')
             pages = run('pdftotext', '-layout', pdf, '-').split('\f')
             probe = words(law['clauses'][0])[:8]
             page = next((i + 1 for i, p in enumerate(pages) if ' '.join(probe) in ' '.join(words(p))), None)
             if page is None:
                 print(f'{cid}: clause not found on one page, skipped', flush=True)
                 continue
-            for level, dpi, noise, blur, rotate in LEVELS:
-                base = os.path.join(work, f'p-{level}')
-                run('pdftoppm', '-r', str(dpi), '-gray', '-f', str(page), '-l', str(page), '-singlefile', pdf, base)
-                args = ['convert', base + '.pgm']
-                args += ['-attenuate', str(noise), '+noise', 'Gaussian'] if noise else []
-                args += ['-blur', f'0x{blur}'] if blur else []
-                args += ['-background', 'white', '-rotate', str(rotate)] if rotate else []
-                run(*args, base + '.png')
-                text = run('tesseract', base + '.png', '-', '--psm', '1', env={**os.environ, 'OMP_THREAD_LIMIT': '1'})
-                name = f'{cid}~{level}'
+            for level in LEVELS:
+                text = read_page(pdf, page, level, os.path.join(work, f'p-{level[0]}'))
+                name = f'{cid}~{level[0]}'
                 open(os.path.join(out, 'contracts', name + '.txt'), 'w').write(text)
                 labels.write(json.dumps({'id': name, 'labels': {'Governing Law': law}}) + '\n')
             print(f'{cid}: page {page} of {len(pages)}', flush=True)
@@ -77,7 +60,7 @@ def score(report):
         by.setdefault(level, [0, 0])
         by[level][0] += contract not in missed
         by[level][1] += 1
-    for level, _, _, _, _ in LEVELS:
+    for level in (level[0] for level in LEVELS):
         if level in by:
             print(f'{level:9s} {by[level][0]:3d} of {by[level][1]:3d} right')
     for m in law['misses']:
