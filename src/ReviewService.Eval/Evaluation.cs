@@ -121,7 +121,8 @@ public static class Evaluation
 /// the form of government ("State of", "Commonwealth of", "Republic of", ...) and a trailing country after a
 /// province or constituent country ("British Columbia, Canada", "England, United Kingdom"): CUAD writes the same
 /// jurisdiction both ways. An answer naming several jurisdictions ("England; Wales") is matched by the whole
-/// answer or by one of its parts.
+/// answer or by one of its parts. A jurisdiction redacted in the filing matches any redaction marker: the text has
+/// "[***]" where CUAD's answer writes "[* * *]".
 /// </summary>
 public static partial class Jurisdictions
 {
@@ -133,6 +134,10 @@ public static partial class Jurisdictions
         if (extracted is null)
         {
             return false;
+        }
+        if (Redacted().IsMatch(extracted))
+        {
+            return Redacted().IsMatch(expected);
         }
         var got = Clean(extracted);
         return Clean(expected) == got || expected.Split(';').Any(part => Clean(part) == got);
@@ -160,4 +165,7 @@ public static partial class Jurisdictions
 
     [GeneratedRegex(@"\s*,\s*")]
     private static partial Regex Comma();
+
+    [GeneratedRegex(@"^\[[\s.…]*\*[\s*.…]*\]$")]
+    private static partial Regex Redacted();
 }

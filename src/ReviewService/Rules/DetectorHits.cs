@@ -29,10 +29,11 @@ public sealed class DetectorHits : IDisposable
     /// <summary>The detectors over <paramref name="text"/>, which together may spend <paramref name="budget"/> on it (<see cref="ScanBudget.For"/> its length when null).</summary>
     public DetectorHits(string text, DetectorSet detectors, ScanBudget? budget = null)
     {
-        _text = text;
+        // Detectors read across page breaks (PageFurniture); the text keeps its length, so spans are the document's.
+        _text = PageFurniture.Blank(text);
         _detectors = detectors;
         _budget = budget ?? ScanBudget.For(text.Length);
-        _anchors = new(() => detectors.Find(text), LazyThreadSafetyMode.None);
+        _anchors = new(() => detectors.Find(_text), LazyThreadSafetyMode.None);
     }
 
     /// <summary>Gives the anchor index's arrays back to the shared pool; matches already found stay readable.</summary>

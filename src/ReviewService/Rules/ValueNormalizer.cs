@@ -40,7 +40,7 @@ public static partial class ValueNormalizer
     /// <summary>"English law", "German law": the adjective names the jurisdiction.</summary>
     static readonly Dictionary<string, string> Adjectives = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["English"] = "England", ["Scottish"] = "Scotland", ["Irish"] = "Ireland", ["German"] = "Germany",
+        ["English"] = "England", ["Scottish"] = "Scotland", ["Scots"] = "Scotland", ["Irish"] = "Ireland", ["German"] = "Germany",
         ["French"] = "France", ["Swiss"] = "Switzerland", ["Dutch"] = "Netherlands", ["Israeli"] = "Israel",
         ["Chinese"] = "People's Republic of China", ["Japanese"] = "Japan", ["Korean"] = "Korea", ["Indian"] = "India",
         ["Swedish"] = "Sweden", ["Danish"] = "Denmark", ["Norwegian"] = "Norway", ["Finnish"] = "Finland",
@@ -57,6 +57,11 @@ public static partial class ValueNormalizer
         if (string.IsNullOrWhiteSpace(raw))
         {
             return null;
+        }
+        // A value never runs across a blank line: what follows one is the next paragraph ("the laws of the Netherlands\n\nSupplier shall").
+        if (ParagraphBreak().Match(raw) is { Success: true } paragraph)
+        {
+            raw = raw[..paragraph.Index];
         }
         var value = Spaces().Replace(raw, " ").Trim().Trim(',', '.', ';', ':', '(', ')', '"', '\'', '“', '”');
         var normal = kind switch
@@ -104,6 +109,9 @@ public static partial class ValueNormalizer
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"\n[ \t]*\r?\n")]
+    private static partial Regex ParagraphBreak();
 
     [GeneratedRegex(@"\s+(?:THAT|WHICH|WHO|IN|AT|TO|FOR|BY|WITH|WITHOUT|REGARDLESS|IRRESPECTIVE|EXCEPT|EXCLUDING|INCLUDING|BUT|NOT|AND|OR|AS|APPLICABLE|ITS|THE|SHALL|WILL|IS|ARE|NOTWITHSTANDING|GOVERNING|APPLIED|APPLYING)\b.*$")]
     private static partial Regex NotANameInCapitals();

@@ -131,6 +131,9 @@ public sealed class EvaluationTests
     [InlineData("Delaware, Illinois", "Delaware", false)]
     [InlineData("Delaware", "New York", false)]
     [InlineData("Delaware", null, false)]
+    [InlineData("[* * *]", "[***]", true)]
+    [InlineData("Delaware", "[***]", false)]
+    [InlineData("[* * *]", "Delaware", false)]
     public void JurisdictionsMatchCaseInsensitively(string expected, string? extracted, bool match) =>
         Assert.Equal(match, Jurisdictions.Match(expected, extracted));
 

@@ -74,6 +74,15 @@ public sealed class RulesEvaluatorTests
     [InlineData("This Agreement shall be governed by and constnied in accordance with the\nJaws of the State of New York.", "New York")]
     [InlineData("Any disputes shall be governed by, and construed in accordance with, the Laws af the State of Delaware.", "Delaware")]
     [InlineData("This Agreement will be governed by the\nlaws of the State of ‘Tennessee applicable to contracts.", "Tennessee")]
+    // Written from probe sets (a name in capitals after "with", a law named after "determined under", "its laws"); a value
+    // never runs on into the next paragraph.
+    [InlineData("THIS AGREEMENT IS GOVERNED BY ENGLISH LAW.", "England")]
+    [InlineData("This Agreement shall be governed by Scots law.", "Scotland")]
+    [InlineData("The rights and obligations of the parties under this Agreement shall be determined under Maryland law.", "Maryland")]
+    [InlineData("This Agreement shall be deemed to have been made in the State of Utah and shall be interpreted according to its laws.", "Utah")]
+    [InlineData("This Agreement will be governed by the laws of the Netherlands\n\nSupplier shall deliver the Products.", "Netherlands")]
+    // A jurisdiction redacted in the filing: the marker as written, so the analyst sees a law was named but withheld.
+    [InlineData("This Agreement shall be governed by and construed in accordance with the internal laws of the [***] applicable to agreements made therein.", "[***]")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
@@ -119,6 +128,32 @@ public sealed class RulesEvaluatorTests
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, "1. Term. This Agreement begins today.\n\n2. Law. This Agreement shall be governed by the laws of the Licensor's home jurisdiction.")).Single(f => f.Check == "governing-law");
 
         Assert.NotEqual(Outcome.Absent, law.Outcome);
+    }
+
+    // Wordings no detector decides on (GL-1, GL-3, GL-4): they go to the judge or a reviewer with the law named, never "absent".
+    [Theory]
+    [InlineData("This Agreement shall be deemed to have been made in the State of Utah and shall be interpreted according to its laws.", "Utah")]
+    [InlineData("The rights and obligations of the parties under this Agreement shall be determined under Maryland law.", "Maryland")]
+    public async Task AChoiceOfLawWordedLooselyIsNotDeniedAndNamesTheLaw(string sentence, string expected)
+    {
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Miscellaneous. {sentence}")).Single(f => f.Check == "governing-law");
+
+        Assert.Equal(Outcome.Undetermined, law.Outcome);
+        Assert.Equal(expected, law.Value);
+    }
+
+    [Fact]
+    public async Task AChoiceOfLawAcrossAPageBreakNamesTheLawAndItsEvidenceIsTheDocumentsText()
+    {
+        const string Footer = "Source: ACME HOLDINGS, INC., 10-K, 3/14/2019";
+        var filler = string.Concat(Enumerable.Repeat("Supplier shall deliver the Products on the dates agreed in writing by the parties. ", 14));
+        var text = $"1. Supply. {filler}1\n\n{Footer}\n\n\n\n{filler}2\n\n{Footer}\n\n\n\n{filler}\n\n12. Law. This Agreement shall be governed by the laws of the State of 3\n\n{Footer}\n\n\n\nDelaware, without regard to its conflict of laws rules.\n\n{filler}";
+
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+
+        Assert.Equal(Outcome.Present, law.Outcome);
+        Assert.Equal("Delaware", law.Value);
+        Assert.All(law.Evidence, e => Assert.Equal(text[e.Start..e.End], e.Text));
     }
 
     // The same words as boilerplate (absent) and as the clause itself (not absent): the rules read the legal language,
