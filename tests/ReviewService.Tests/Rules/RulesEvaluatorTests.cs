@@ -81,6 +81,10 @@ public sealed class RulesEvaluatorTests
     [InlineData("The rights and obligations of the parties under this Agreement shall be determined under Maryland law.", "Maryland")]
     [InlineData("This Agreement shall be deemed to have been made in the State of Utah and shall be interpreted according to its laws.", "Utah")]
     [InlineData("This Agreement will be governed by the laws of the Netherlands\n\nSupplier shall deliver the Products.", "Netherlands")]
+    // A term sheet's table row, a heading with its jurisdiction, "X law applies."
+    [InlineData("Governing Law          New York\n\nNotices          In writing", "New York")]
+    [InlineData("Governing Law and Jurisdiction: English law; courts of London.", "England")]
+    [InlineData("Applicable law. Swiss law applies.", "Switzerland")]
     // A jurisdiction redacted in the filing: the marker as written, so the analyst sees a law was named but withheld.
     [InlineData("This Agreement shall be governed by and construed in accordance with the internal laws of the [***] applicable to agreements made therein.", "[***]")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
