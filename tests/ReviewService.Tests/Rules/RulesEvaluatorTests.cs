@@ -109,6 +109,20 @@ public sealed class RulesEvaluatorTests
         Assert.Equal("New York", law.Value);
     }
 
+    // A heading at the start of a line and its jurisdiction, with no verb (term sheets, schedules); in running text
+    // "applicable law. Licensee shall" names nothing.
+    [Theory]
+    [InlineData("Governing Law\nDelaware", "Delaware")]
+    [InlineData("12.  Governing Law.\n\nThe internal laws of the Commonwealth of Massachusetts.", "Massachusetts")]
+    [InlineData("Governing Law; Venue. State of Florida; Orange County.", "Florida")]
+    [InlineData("Fees are payable as permitted by applicable law. Licensee, at its option, may pay early.", null)]
+    public async Task AHeadingFollowedByItsJurisdictionNamesTheLaw(string lines, string? expected)
+    {
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n{lines}\n\n13. Notices. In writing.")).Single(f => f.Check == "governing-law");
+
+        Assert.Equal(expected, law.Value);
+    }
+
     // Another agreement's, a party's or a right's law named earlier gives way to the law of the sentence that chooses this
     // agreement's (the check's valueClause); with no such sentence, the first value stands.
     [Theory]
