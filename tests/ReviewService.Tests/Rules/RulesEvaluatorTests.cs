@@ -152,12 +152,27 @@ public sealed class RulesEvaluatorTests
     [Theory]
     [InlineData("This Agreement shall be deemed to have been made in the State of Utah and shall be interpreted according to its laws.", "Utah")]
     [InlineData("The rights and obligations of the parties under this Agreement shall be determined under Maryland law.", "Maryland")]
+    [InlineData("This Contract is signed in accordance with the Contract Law of the People's Republic of China.", "People's Republic of China")]
+    [InlineData("The parties have entered into this Agreement under the laws of Singapore.", "Singapore")]
+    [InlineData("The laws of Japan apply.", "Japan")]
     public async Task AChoiceOfLawWordedLooselyIsNotDeniedAndNamesTheLaw(string sentence, string expected)
     {
         var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Miscellaneous. {sentence}")).Single(f => f.Check == "governing-law");
 
         Assert.Equal(Outcome.Undetermined, law.Outcome);
         Assert.Equal(expected, law.Value);
+    }
+
+    // A law named only to describe a party or a duty to comply is no choice of law: GL-2 still decides.
+    [Theory]
+    [InlineData("Sanofi Pasteur S.A., a company existing and organized under the laws of France, supplies ADMA.")]
+    [InlineData("Each party shall comply with the export laws of the United Kingdom.")]
+    public async Task ALawNamedForAPartyOrForComplianceLeavesTheContractWithoutAChoiceOfLaw(string sentence)
+    {
+        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Parties. {sentence}")).Single(f => f.Check == "governing-law");
+
+        Assert.Equal(Outcome.Absent, law.Outcome);
+        Assert.Null(law.Value);
     }
 
     [Fact]
