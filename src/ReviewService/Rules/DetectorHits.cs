@@ -36,6 +36,9 @@ public sealed class DetectorHits : IDisposable
         _anchors = new(() => detectors.Find(_text), LazyThreadSafetyMode.None);
     }
 
+    /// <summary>The text the detectors read: the document with its page furniture blanked, of the same length.</summary>
+    public string Text => _text;
+
     /// <summary>Gives the anchor index's arrays back to the shared pool; matches already found stay readable.</summary>
     public void Dispose()
     {

@@ -36,7 +36,7 @@ public static class RulesEvaluator
     static CheckFinding Finding(Policy policy, CheckDefinition check, CompiledRule? deciding, DetectorHits hits, HashSet<string> timedOut, string text)
     {
         IReadOnlyList<string> ruleIds = deciding is null ? [] : [deciding.Name];
-        var value = ValueOf(check, hits, text);
+        var value = ValueOf(check, hits);
         var readDetectors = policy.DetectorsByCheck[check.Name];
 
         // A detector stopped by the scan budget saw only part of the text: nothing it fed can be trusted as decided.
@@ -62,13 +62,13 @@ public static class RulesEvaluator
     // The value detector's value, else the fallback's, normalised (a capture that names nothing, "State" before a character
     // OCR put in front of the name, is no value): of each, the first in a clause the check's valueClause detector matches
     // in, else the first (CheckDefinition.ValueClause).
-    static string? ValueOf(CheckDefinition check, DetectorHits hits, string text)
+    static string? ValueOf(CheckDefinition check, DetectorHits hits)
     {
         foreach (var detector in new[] { check.ValueDetector, check.ValueFallback }.OfType<string>())
         {
             var values = hits.Values(detector).Select(v => (v.Span, Value: ValueNormalizer.Normalize(check.ValueKind, v.Value))).Where(v => v.Value is not null);
             if (check.ValueClause is { } marking
-                && values.FirstOrDefault(v => ClauseAround(text, v.Span.Start, v.Span.End) is var (from, to) && hits.AnyWithin(marking, from, to)).Value is { } stated)
+                && values.FirstOrDefault(v => ClauseAround(hits.Text, v.Span.Start, v.Span.End) is var (from, to) && hits.AnyWithin(marking, from, to)).Value is { } stated)
             {
                 return stated;
             }
@@ -83,14 +83,15 @@ public static class RulesEvaluator
     /// <summary>How far a clause reaches around a match: to the nearest full stop or semicolon before it and after it, at most this far.</summary>
     const int ClauseReach = 300;
 
-    // The clause around a match: from just after the nearest full stop or semicolon before it to the nearest after it (the
-    // clause of a detector context, DetectorContext.EndsAt), within ClauseReach characters either side.
+    // The clause around a match, in the text the detectors read (a full stop in a blanked footer cuts nothing): from just
+    // after the nearest full stop or semicolon before it to the nearest after it (the clause of a detector context,
+    // DetectorContext.EndsAt), within ClauseReach characters either side.
     static (int From, int To) ClauseAround(string text, int start, int end)
     {
-        var before = text.AsSpan(Math.Max(0, start - ClauseReach), Math.Min(start, ClauseReach)).LastIndexOfAny('.', ';');
+        var reach = Math.Max(0, start - ClauseReach);
+        var before = text.AsSpan(reach, start - reach).LastIndexOfAny('.', ';');
         var after = text.AsSpan(end, Math.Min(text.Length - end, ClauseReach)).IndexOfAny('.', ';');
-        return (before < 0 ? Math.Max(0, start - ClauseReach) : Math.Max(0, start - ClauseReach) + before + 1,
-            after < 0 ? Math.Min(text.Length, end + ClauseReach) : end + after);
+        return (before < 0 ? reach : reach + before + 1, after < 0 ? Math.Min(text.Length, end + ClauseReach) : end + after);
     }
 
     // Up to max matches that do not overlap from the detectors' examples, the detectors in the order given, each read only as

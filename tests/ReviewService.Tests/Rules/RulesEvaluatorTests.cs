@@ -9,12 +9,15 @@ public sealed class RulesEvaluatorTests
 {
     static readonly Policy ContractReview = PolicyLoader.LoadAll(Fixtures.RulesDirectory).Find("contract-review")!;
 
+    static async Task<CheckFinding> GoverningLawAsync(string text) =>
+        (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+
     [Fact]
     public async Task GoverningLawIsPresentWithTheJurisdictionAndItsSentenceAsEvidence()
     {
         var text = Fixtures.Text("contract.txt");
 
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync(text);
 
         Assert.Equal(Outcome.Present, law.Outcome);
         Assert.Equal(DecidedBy.Rules, law.DecidedBy);
@@ -74,12 +77,9 @@ public sealed class RulesEvaluatorTests
     [InlineData("This Agreement shall be governed by and constnied in accordance with the\nJaws of the State of New York.", "New York")]
     [InlineData("Any disputes shall be governed by, and construed in accordance with, the Laws af the State of Delaware.", "Delaware")]
     [InlineData("This Agreement will be governed by the\nlaws of the State of ‘Tennessee applicable to contracts.", "Tennessee")]
-    // Written from probe sets (a name in capitals after "with", a law named after "determined under", "its laws"); a value
-    // never runs on into the next paragraph.
+    // Written from probe sets (a name in capitals after "by", Scots law); a value never runs on into the next paragraph.
     [InlineData("THIS AGREEMENT IS GOVERNED BY ENGLISH LAW.", "England")]
     [InlineData("This Agreement shall be governed by Scots law.", "Scotland")]
-    [InlineData("The rights and obligations of the parties under this Agreement shall be determined under Maryland law.", "Maryland")]
-    [InlineData("This Agreement shall be deemed to have been made in the State of Utah and shall be interpreted according to its laws.", "Utah")]
     [InlineData("This Agreement will be governed by the laws of the Netherlands\n\nSupplier shall deliver the Products.", "Netherlands")]
     // A term sheet's table row, a heading with its jurisdiction, "X law applies."
     [InlineData("Governing Law          New York\n\nNotices          In writing", "New York")]
@@ -89,7 +89,7 @@ public sealed class RulesEvaluatorTests
     [InlineData("This Agreement shall be governed by and construed in accordance with the internal laws of the [***] applicable to agreements made therein.", "[***]")]
     public async Task JurisdictionIsNormalised(string sentence, string expected)
     {
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Law. {sentence}")).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync($"1. Term. This Agreement begins today.\n\n2. Law. {sentence}");
 
         Assert.Equal(expected, law.Value);
     }
@@ -104,7 +104,7 @@ public sealed class RulesEvaluatorTests
     {
         var text = $"1. Term. This Agreement begins today. {earlier}\n\n12. Law. This Agreement shall be governed by the laws of the State of New York.";
 
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync(text);
 
         Assert.Equal("New York", law.Value);
     }
@@ -118,7 +118,7 @@ public sealed class RulesEvaluatorTests
     [InlineData("Fees are payable as permitted by applicable law. Licensee, at its option, may pay early.", null)]
     public async Task AHeadingFollowedByItsJurisdictionNamesTheLaw(string lines, string? expected)
     {
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n{lines}\n\n13. Notices. In writing.")).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync($"1. Term. This Agreement begins today.\n\n{lines}\n\n13. Notices. In writing.");
 
         Assert.Equal(expected, law.Value);
     }
@@ -134,7 +134,7 @@ public sealed class RulesEvaluatorTests
     {
         var text = $"1. Term. This Agreement begins today. {earlier}\n\n12. Law. {later}";
 
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync(text);
 
         Assert.Equal(expected, law.Value);
     }
@@ -143,7 +143,7 @@ public sealed class RulesEvaluatorTests
     public async Task ChoiceOfLawLanguageTheDetectorsCannotNameIsNeverDecidedAbsent()
     {
         // No "governing law" heading and no "laws of the State": before, GL-2 decided such a contract had no choice of law.
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, "1. Term. This Agreement begins today.\n\n2. Law. This Agreement shall be governed by the laws of the Licensor's home jurisdiction.")).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync("1. Term. This Agreement begins today.\n\n2. Law. This Agreement shall be governed by the laws of the Licensor's home jurisdiction.");
 
         Assert.NotEqual(Outcome.Absent, law.Outcome);
     }
@@ -157,7 +157,7 @@ public sealed class RulesEvaluatorTests
     [InlineData("The laws of Japan apply.", "Japan")]
     public async Task AChoiceOfLawWordedLooselyIsNotDeniedAndNamesTheLaw(string sentence, string expected)
     {
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Miscellaneous. {sentence}")).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync($"1. Term. This Agreement begins today.\n\n2. Miscellaneous. {sentence}");
 
         Assert.Equal(Outcome.Undetermined, law.Outcome);
         Assert.Equal(expected, law.Value);
@@ -169,24 +169,43 @@ public sealed class RulesEvaluatorTests
     [InlineData("Each party shall comply with the export laws of the United Kingdom.")]
     public async Task ALawNamedForAPartyOrForComplianceLeavesTheContractWithoutAChoiceOfLaw(string sentence)
     {
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, $"1. Term. This Agreement begins today.\n\n2. Parties. {sentence}")).Single(f => f.Check == "governing-law");
+        var law = await GoverningLawAsync($"1. Term. This Agreement begins today.\n\n2. Parties. {sentence}");
 
         Assert.Equal(Outcome.Absent, law.Outcome);
         Assert.Null(law.Value);
     }
 
-    [Fact]
-    public async Task AChoiceOfLawAcrossAPageBreakNamesTheLawAndItsEvidenceIsTheDocumentsText()
+    // Three pages with a running footer, then a choice of law cut by the third page break.
+    static string CutByAPageBreak(string opening, string beforeBreak, string afterBreak)
     {
         const string Footer = "Source: ACME HOLDINGS, INC., 10-K, 3/14/2019";
         var filler = string.Concat(Enumerable.Repeat("Supplier shall deliver the Products on the dates agreed in writing by the parties. ", 14));
-        var text = $"1. Supply. {filler}1\n\n{Footer}\n\n\n\n{filler}2\n\n{Footer}\n\n\n\n{filler}\n\n12. Law. This Agreement shall be governed by the laws of the State of 3\n\n{Footer}\n\n\n\nDelaware, without regard to its conflict of laws rules.\n\n{filler}";
+        return $"{opening} {filler}1\n\n{Footer}\n\n\n\n{filler}2\n\n{Footer}\n\n\n\n{filler}\n\n12. Law. {beforeBreak} 3\n\n{Footer}\n\n\n\n{afterBreak}\n\n{filler}";
+    }
 
-        var law = (await RulesEvaluator.EvaluateAsync(ContractReview, text)).Single(f => f.Check == "governing-law");
+    [Fact]
+    public async Task AChoiceOfLawAcrossAPageBreakNamesTheLawAndItsEvidenceIsTheDocumentsText()
+    {
+        var text = CutByAPageBreak("1. Supply.", "This Agreement shall be governed by the laws of the State of", "Delaware, without regard to its conflict of laws rules.");
+
+        var law = await GoverningLawAsync(text);
 
         Assert.Equal(Outcome.Present, law.Outcome);
         Assert.Equal("Delaware", law.Value);
         Assert.All(law.Evidence, e => Assert.Equal(text[e.Start..e.End], e.Text));
+    }
+
+    // The clause a value is read in is the one the detectors read: a full stop in the footer ("INC.") does not cut the
+    // choice of law off from the value after the page break, so an earlier law of another agreement does not win.
+    [Fact]
+    public async Task TheClauseThatChoosesThisAgreementsLawIsReadAcrossAPageBreak()
+    {
+        var text = CutByAPageBreak("1. Security. The Security Agreement shall be governed by the laws of the State of Illinois.", "This Agreement",
+            "shall be governed by the laws of the State of Delaware, without regard to its conflict of laws rules.");
+
+        var law = await GoverningLawAsync(text);
+
+        Assert.Equal("Delaware", law.Value);
     }
 
     // The same words as boilerplate (absent) and as the clause itself (not absent): the rules read the legal language,
