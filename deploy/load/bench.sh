@@ -7,7 +7,10 @@
 # Usage: deploy/load/bench.sh [connections=8] [seconds=30] [contracts-dir=eval-data/contracts]
 # Environment: LLM_LATENCY_MS (default 200), SCENARIOS (default "sqlite postgres postgres-2 postgres-llm"; postgres-2 is two
 # instances on one PostgreSQL database, each sent half the connections), PORT (default 5090), ROUNDS (default 2),
-# WARMUP (seconds of load before each measurement, default 15: the JIT's tiers settle in about that).
+# WARMUP (seconds of load before each measurement, default 15: the JIT's tiers settle in about that), CEILINGS (default
+# "parse"; "parse rules evaluation" also measures the ceiling app running the service's rules stage, then its whole evaluation
+# without a judge, in memory, each under the same load just before the service: where between the framework and the durable
+# service the rate goes).
 # Needs: wrk and jq (Debian), python3, PostgreSQL (Debian's postgresql; started in a temp dir by .ci/postgres), the .NET SDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,14 +43,20 @@ warm() { wrk -t2 -c"$connections" -d"${warmup}s" --timeout 60s -s deploy/load/su
 rate() { sed -E 's/.* ([0-9.]+)\/s;.*/\1/' <<<"$1"; }
 ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo "$t"; }  # CPU of the pids
 
-ceiling() { # the ceiling's rate under the same load, measured just before the service
-  (cd deploy/load/ceiling/bin/Release/net10.0 && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet Ceiling.dll) > "$work/ceiling.log" 2>&1 &
-  local app=$!; pids+=("$app")
-  for _ in $(seq 120); do curl -fs -o /dev/null -X POST -H "Content-Type: application/json" --data @"$(head -1 "$BODIES")" "http://127.0.0.1:$port/v1/reviews" && break; sleep 0.5; done
-  warm
-  ceiling_result=$(load)
-  kill "$app"; wait "$app" 2>/dev/null || true
+ceiling() { # the ceilings' rates under the same load, measured just before the service: ceiling_result[stage]
+  local stage
+  for stage in ${CEILINGS:-parse}; do
+    (cd deploy/load/ceiling/bin/Release/net10.0 && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" CEILING_STAGES="$stage" dotnet Ceiling.dll) > "$work/ceiling.log" 2>&1 &
+    local app=$!; pids+=("$app")
+    for _ in $(seq 120); do curl -fs -o /dev/null -X POST -H "Content-Type: application/json" --data @"$(head -1 "$BODIES")" "http://127.0.0.1:$port/v1/reviews" && break; sleep 0.5; done
+    warm
+    local cpu_before; cpu_before=$(ticks $app)
+    ceiling_result[$stage]=$(load)
+    ceiling_cores[$stage]=$(awk -v a="$cpu_before" -v b="$(ticks $app)" -v s="$seconds" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / s }')
+    kill "$app"; wait "$app" 2>/dev/null || true
+  done
 }
+declare -A ceiling_result ceiling_cores
 
 start() { # port, log name, then settings as KEY=VALUE; sets $service to the instance's pid once it is ready
   local at=$1 name=$2; shift 2
@@ -80,8 +89,12 @@ run() { # scenario, then settings as KEY=VALUE; INSTANCES=2 runs a second instan
   fi
   local cores; cores=$(awk -v a="$cpu_before" -v b="$(ticks $first $second)" -v s="$seconds" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / s }')
   echo "$scenario: $result; load average before: $before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "  ceiling: $ceiling_result"
-  echo "  service/ceiling: $(awk -v a="$(rate "$result")" -v b="$(rate "$ceiling_result")" 'BEGIN { printf "%.3f", a / b }'); service CPU: $cores cores of $(nproc)"
+  local stage parse; parse=$(rate "${ceiling_result[parse]}")
+  for stage in ${CEILINGS:-parse}; do
+    echo "  ceiling ($stage): ${ceiling_result[$stage]} CPU ${ceiling_cores[$stage]} cores"
+    if [ "$stage" != parse ]; then echo "  ceiling ($stage)/ceiling: $(awk -v a="$(rate "${ceiling_result[$stage]}")" -v b="$parse" 'BEGIN { printf "%.3f", a / b }')"; fi
+  done
+  echo "  service/ceiling: $(awk -v a="$(rate "$result")" -v b="$parse" 'BEGIN { printf "%.3f", a / b }'); service CPU: $cores cores of $(nproc)"
   [ -n "$second" ] && { kill "$second"; wait "$second" 2>/dev/null || true; }
   local service=$first
   # What the last reviews became, and who decided the checks of the latest finished one (rules, llm, or none when left to a reviewer).

@@ -47,7 +47,7 @@ public sealed class SqlBatchStore(SqlDialect dialect, Outbox outbox) : IBatchSto
     async Task<Batch?> InsertAsync(NewBatch batch, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         if (batch.IdempotencyKey is not null && await FindAsync(db, "idempotency_key = @key", new { key = batch.IdempotencyKey }, tx) is { } earlier)
         {
             return earlier;

@@ -16,7 +16,7 @@ public abstract class SqlDialect
     }
     /// <summary>
     /// Begins a transaction whose commit is <see cref="Commit.Durable"/> (on disk before the commit returns) unless
-    /// <paramref name="commit"/> relaxes it; every other write of the service is durable.
+    /// <paramref name="commit"/> relaxes it; every other write of the service is durable. The one way the stores begin one.
     /// </summary>
     public virtual async Task<DbTransaction> BeginAsync(DbConnection db, Commit commit, CancellationToken ct) => await db.BeginTransactionAsync(ct);
 

@@ -122,7 +122,7 @@ public sealed class SqlQueueStore(SqlDialect dialect, Outbox outbox) : IQueueSto
     public async Task<bool> TryLeaseAsync(Guid id, Lease lease, DateTimeOffset now, AuditEntry audit, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         var updated = await db.ExecuteAsync("""
             UPDATE queue SET lease_owner = @holder, lease_until = @until
             WHERE id = @id AND status = 'open' AND (lease_owner IS NULL OR lease_owner = @holder OR lease_until <= @now)
@@ -133,7 +133,7 @@ public sealed class SqlQueueStore(SqlDialect dialect, Outbox outbox) : IQueueSto
     public async Task<bool> TryReleaseAsync(Guid id, string holder, AuditEntry audit, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         var updated = await db.ExecuteAsync("""
             UPDATE queue SET lease_owner = NULL, lease_until = NULL WHERE id = @id AND status = 'open' AND lease_owner = @holder
             """, new { id = id.ToString(), holder }, tx);
@@ -157,7 +157,7 @@ public sealed class SqlQueueStore(SqlDialect dialect, Outbox outbox) : IQueueSto
         var item = resolution.Item;
         var at = resolution.At.ToUnixTimeMilliseconds();
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         var resolved = await db.ExecuteAsync("""
             UPDATE queue SET status = 'resolved', resolved_by = @reviewer, resolved_at = @at, lease_owner = NULL, lease_until = NULL
             WHERE id = @id AND status = 'open' AND lease_owner = @reviewer AND lease_until > @at

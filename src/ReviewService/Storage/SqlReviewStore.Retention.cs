@@ -16,7 +16,7 @@ public sealed partial class SqlReviewStore
         foreach (var id in candidates)
         {
             var now = clock.GetUtcNow();
-            await using var tx = await db.BeginTransactionAsync(ct);
+            await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
             // Conditional, so instances purging at the same time write one audit line per review between them.
             var updated = await db.ExecuteAsync($"UPDATE reviews SET text_purged_at = @now WHERE id = @id AND text_purged_at IS NULL AND {Purgeable}",
                 new { id, now = now.ToUnixTimeMilliseconds(), before = finishedBefore.ToUnixTimeMilliseconds() }, tx);

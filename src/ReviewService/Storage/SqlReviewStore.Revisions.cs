@@ -13,7 +13,7 @@ public sealed partial class SqlReviewStore
         var result = reevaluation.Result;
         var now = result.CompletedAt.ToUnixTimeMilliseconds();
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         // A reviewer working on the review's queue item keeps it: their lease is not pulled from under them.
         if (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM queue WHERE review_id = @id AND status = 'open' AND lease_until > @now",
                 new { id, now }, tx) > 0)

@@ -23,7 +23,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
     {
         await dialect.PrepareAsync(ct);
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         if (dialect.MigrationLockSql is { } migrationLock)
         {
             await db.ExecuteAsync(migrationLock, transaction: tx);
@@ -71,7 +71,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
     async Task<CreateResult> InsertAsync(NewReview review, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         if (review.IdempotencyKey is not null)
         {
             var existing = await QueryReviewAsync(db, "idempotency_key = @key", new { key = review.IdempotencyKey }, tx);
@@ -238,7 +238,7 @@ public sealed partial class SqlReviewStore(SqlDialect dialect, TimeProvider cloc
     {
         await using var db = await dialect.OpenAsync(ct);
         var now = Now();
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         var updated = (await db.QueryAsync<(string? Submitter, string? Batch)>("""
             UPDATE reviews SET error = @error, updated_at = @now, status = @status,
                                lease_owner = NULL, lease_until = @retryAt, completed_at = @completed

@@ -45,7 +45,7 @@ public sealed class SqlWebhookStore(SqlDialect dialect) : IWebhookStore
     public async Task<bool> DeleteAsync(Guid id, DateTimeOffset at, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         var deleted = await db.ExecuteAsync("UPDATE webhooks SET deleted_at = @at WHERE id = @id AND deleted_at IS NULL",
             new { id = id.ToString(), at = at.ToUnixTimeMilliseconds() }, tx);
         await db.ExecuteAsync("UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'subscription deleted' WHERE webhook_id = @id AND status = 'pending'",
@@ -84,7 +84,7 @@ public sealed class SqlWebhookStore(SqlDialect dialect) : IWebhookStore
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken ct)
     {
         await using var db = await dialect.OpenAsync(ct);
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var tx = await dialect.BeginAsync(db, Commit.Durable, ct);
         const string Finished = "status <> 'pending' AND created_at < @before";
         var parameters = new { before = before.ToUnixTimeMilliseconds() };
         await db.ExecuteAsync($"DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE {Finished})", parameters, tx);

@@ -1,10 +1,12 @@
+using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace ReviewService.Storage;
 
 /// <summary>SQLite: one file, WAL mode, one service instance.</summary>
-public sealed class SqliteDialect(string connectionString) : SqlDialect
+public sealed class SqliteDialect(string connectionString) : SqlDialect, IDisposable
 {
     readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString)
     {
@@ -35,14 +37,55 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect
         return connection;
     }
 
-    /// <summary>A relaxed commit is <c>synchronous = NORMAL</c>: in WAL mode the WAL is synced at checkpoints, not at each commit.</summary>
+    /// <summary>
+    /// This process's write transactions take turns at SQLite's one writer in arrival order, waiting asynchronously, before
+    /// they ask SQLite for the write lock. Left to SQLite, a writer that finds the lock taken sleeps in its busy handler for 1,
+    /// 2, 5, 10, … 100 ms between tries, and whichever wakes first wins, whoever came first: under eight concurrent reviews
+    /// those sleeps were the p99 (README, "Performance"). A turn lasts until its connection closes (the stores close each one
+    /// right after its transaction); a second transaction on the same connection keeps it. Only this process's transactions
+    /// take turns: a write outside a transaction, or another process's, still waits in the busy handler. A relaxed commit is
+    /// <c>synchronous = NORMAL</c>: in WAL mode the WAL is synced at checkpoints, not at each commit.
+    /// </summary>
     public override async Task<DbTransaction> BeginAsync(DbConnection db, Commit commit, CancellationToken ct)
     {
+        if (!_turns.TryGetValue(db, out _))
+        {
+            await _writer.WaitAsync(ct);
+            var turn = new Turn(_writer);
+            _turns.Add(db, turn);
+            db.StateChange += (_, change) =>
+            {
+                if (change.CurrentState == ConnectionState.Closed)
+                {
+                    _turns.Remove(db);
+                    turn.Dispose();
+                }
+            };
+        }
         if (commit == Commit.Relaxed)
         {
             await Pragma(db, "PRAGMA synchronous = NORMAL;", ct);
         }
         return await db.BeginTransactionAsync(ct);
+    }
+
+    readonly SemaphoreSlim _writer = new(1, 1);
+    readonly ConditionalWeakTable<DbConnection, Turn> _turns = [];
+
+    public void Dispose() => _writer.Dispose();
+
+    /// <summary>A connection's turn at the writer, given back once.</summary>
+    sealed class Turn(SemaphoreSlim writer) : IDisposable
+    {
+        int _returned;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _returned, 1) == 0)
+            {
+                writer.Release();
+            }
+        }
     }
 
     static async Task Pragma(DbConnection db, string pragma, CancellationToken ct)

@@ -15,7 +15,7 @@ public sealed class SqliteDialectTests : IDisposable
     [Fact]
     public async Task EveryConnectionWaitsForTheWriterInSqlitesBusyHandlerNotInASleepingRetryLoop()
     {
-        var dialect = new SqliteDialect($"Data Source={_file}");
+        using var dialect = new SqliteDialect($"Data Source={_file}");
         await dialect.PrepareAsync(default);
 
         // A pooled connection is opened twice: both times it waits in SQLite's handler.
@@ -31,7 +31,7 @@ public sealed class SqliteDialectTests : IDisposable
     [Fact]
     public async Task OnlyARelaxedTransactionCommitsWithoutSyncingAndTheNextOpeningOfItsPooledConnectionSyncsAgain()
     {
-        var dialect = new SqliteDialect($"Data Source={_file}");
+        using var dialect = new SqliteDialect($"Data Source={_file}");
         await dialect.PrepareAsync(default);
 
         Assert.Equal(Synchronous.Full, await SynchronousAsync(dialect, Commit.Durable));
@@ -39,6 +39,56 @@ public sealed class SqliteDialectTests : IDisposable
         Assert.Equal(Synchronous.Full, await SynchronousAsync(dialect, Commit.Durable));
         await using var connection = await dialect.OpenAsync(default);
         Assert.Equal((long)Synchronous.Full, await ReadSynchronousAsync(connection, null));
+    }
+
+    [Fact]
+    public async Task WriteTransactionsTakeTurnsInArrivalOrderWaitingOutsideSqliteUntilTheHoldersConnectionCloses()
+    {
+        using var dialect = new SqliteDialect($"Data Source={_file}");
+        await dialect.PrepareAsync(default);
+        await using var first = await dialect.OpenAsync(default);
+        await using var second = await dialect.OpenAsync(default);
+        await using var third = await dialect.OpenAsync(default);
+
+        var holding = await dialect.BeginAsync(first, Commit.Durable, default);
+        // Waiting for a turn is an incomplete task, not a thread asleep in SQLite's busy handler.
+        var secondTurn = dialect.BeginAsync(second, Commit.Relaxed, default);
+        var thirdTurn = dialect.BeginAsync(third, Commit.Durable, default);
+        Assert.False(secondTurn.IsCompleted);
+        Assert.False(thirdTurn.IsCompleted);
+
+        // A transaction that ends keeps the turn while its connection is open: a second one on it does not wait for itself.
+        await holding.CommitAsync();
+        await holding.DisposeAsync();
+        await using (var again = await dialect.BeginAsync(first, Commit.Durable, default))
+        {
+            await again.RollbackAsync();
+        }
+        Assert.False(secondTurn.IsCompleted);
+
+        await first.CloseAsync();
+        await using var secondTx = await secondTurn;
+        Assert.False(thirdTurn.IsCompleted);
+        await secondTx.CommitAsync();
+        await second.DisposeAsync();
+        await using var thirdTx = await thirdTurn;
+        await thirdTx.CommitAsync();
+    }
+
+    [Fact]
+    public async Task ATurnIsGivenBackWhenItsConnectionClosesWithTheTransactionNeverCommitted()
+    {
+        using var dialect = new SqliteDialect($"Data Source={_file}");
+        await dialect.PrepareAsync(default);
+        await using (var db = await dialect.OpenAsync(default))
+        {
+            _ = await dialect.BeginAsync(db, Commit.Durable, default);
+        }
+        await using var next = await dialect.OpenAsync(default);
+        var turn = dialect.BeginAsync(next, Commit.Durable, default);
+        Assert.True(turn.IsCompletedSuccessfully);
+        await using var tx = await turn;
+        await tx.CommitAsync();
     }
 
     enum Synchronous { Normal = 1, Full = 2 }
