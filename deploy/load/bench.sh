@@ -7,7 +7,7 @@
 # Usage: deploy/load/bench.sh [connections=8] [seconds=30] [contracts-dir=eval-data/contracts]
 # Environment: LLM_LATENCY_MS (default 200), SCENARIOS (default "sqlite postgres postgres-2 postgres-llm"; postgres-2 is two
 # instances on one PostgreSQL database, each sent half the connections), PORT (default 5090), ROUNDS (default 2),
-# WARMUP (seconds of load before each measurement, default 15: the JIT's tiers settle in about that), CEILINGS (default
+# WARMUP (seconds of load before each measurement, default 45: at PostgreSQL's lower rate the JIT's tiers are still compiling the hot paths after 15 s), CEILINGS (default
 # "parse"; "parse rules evaluation" also measures the ceiling app running the service's rules stage, then its whole evaluation
 # without a judge, in memory, each under the same load just before the service: where between the framework and the durable
 # service the rate goes).
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 connections=${1:-8}; seconds=${2:-30}; contracts=${3:-eval-data/contracts}
-port=${PORT:-5090}; llm_port=$((port + 1)); second_port=$((port + 3)); latency=${LLM_LATENCY_MS:-200}; warmup=${WARMUP:-15}
+port=${PORT:-5090}; llm_port=$((port + 1)); second_port=$((port + 3)); latency=${LLM_LATENCY_MS:-200}; warmup=${WARMUP:-45}
 work=$(mktemp -d /tmp/reviews-bench.XXXXXX)
 pgdir=$(mktemp -d /tmp/reviews-bench-pg.XXXXXX)  # its own folder: .ci/postgres gives it to the postgres user
 pids=()
