@@ -41,7 +41,11 @@ load() { # wrk's summary line (submit.lua's) for the app on ${1:-$port}, with ${
 }
 warm() { wrk -t2 -c"$connections" -d"${warmup}s" --timeout 60s -s deploy/load/submit.lua "http://127.0.0.1:${1:-$port}/v1/reviews" >/dev/null; }
 rate() { sed -E 's/.* ([0-9.]+)\/s;.*/\1/' <<<"$1"; }
-ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done; echo "$t"; }  # CPU of the pids
+ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo "$t"; }  # CPU of the pids
+database() { # the PostgreSQL server's processes (the postmaster and its children), none without a cluster
+  [ -f "$pgdir/data/postmaster.pid" ] || return 0
+  local postmaster; postmaster=$(head -1 "$pgdir/data/postmaster.pid"); echo "$postmaster $(pgrep -P "$postmaster" | paste -sd' ')"
+}
 
 ceiling() { # the ceilings' rates under the same load, measured just before the service: ceiling_result[stage]
   local stage
@@ -78,6 +82,7 @@ run() { # scenario, then settings as KEY=VALUE; INSTANCES=2 runs a second instan
   warm; [ -n "$second" ] && warm "$second_port"
   local before; before=$(cut -d' ' -f1-3 /proc/loadavg)
   local cpu_before; cpu_before=$(ticks $first $second)  # exec: the subshell's pid is the service's
+  local server; server=$(database); local db_before; db_before=$(ticks $server)
   local result
   if [ -n "$second" ]; then
     load "$port" $((connections / 2)) > "$work/one" & local a=$!
@@ -88,13 +93,14 @@ run() { # scenario, then settings as KEY=VALUE; INSTANCES=2 runs a second instan
     result=$(load)
   fi
   local cores; cores=$(awk -v a="$cpu_before" -v b="$(ticks $first $second)" -v s="$seconds" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / s }')
+  local db_cores; db_cores=$(awk -v a="$db_before" -v b="$(ticks $server)" -v s="$seconds" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz / s }')
   echo "$scenario: $result; load average before: $before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   local stage parse; parse=$(rate "${ceiling_result[parse]}")
   for stage in ${CEILINGS:-parse}; do
     echo "  ceiling ($stage): ${ceiling_result[$stage]} CPU ${ceiling_cores[$stage]} cores"
     if [ "$stage" != parse ]; then echo "  ceiling ($stage)/ceiling: $(awk -v a="$(rate "${ceiling_result[$stage]}")" -v b="$parse" 'BEGIN { printf "%.3f", a / b }')"; fi
   done
-  echo "  service/ceiling: $(awk -v a="$(rate "$result")" -v b="$parse" 'BEGIN { printf "%.3f", a / b }'); service CPU: $cores cores of $(nproc)"
+  echo "  service/ceiling: $(awk -v a="$(rate "$result")" -v b="$parse" 'BEGIN { printf "%.3f", a / b }'); service CPU: $cores cores of $(nproc)$([ -n "$server" ] && echo ", database server CPU: $db_cores cores")"
   [ -n "$second" ] && { kill "$second"; wait "$second" 2>/dev/null || true; }
   local service=$first
   # What the last reviews became, and who decided the checks of the latest finished one (rules, llm, or none when left to a reviewer).
