@@ -46,6 +46,9 @@ public static class JudgeTestData
             ["Llm:Prices:0:Model"] = PrimaryModel,
             ["Llm:Prices:0:InputPer1KTokens"] = "0.5",
             ["Llm:Prices:0:OutputPer1KTokens"] = "1.5",
+            // A fully automated review is sampled for QA by its random id (5 % by default), which would put all its checks in the
+            // queue as qa-sample in one run of twenty; these tests read the queue for what the judge left. QA sampling has its own tests.
+            ["Queue:QaSampleRate"] = "0",
         };
         foreach (var (key, value) in overrides)
         {
