@@ -22,7 +22,7 @@ public sealed class PostgresDialectTests
 
     [PostgresFact]
     [Trait("Storage", "PostgresOnly")]
-    public async Task TheDocumentsBytesAndTextAndTheFindingsAreCompressedWithLz4()
+    public async Task TheDocumentsBytesAndTextAndTheFindingsAndDecisionsAreCompressedWithLz4()
     {
         var database = TestPostgres.NewDatabase();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -33,9 +33,10 @@ public sealed class PostgresDialectTests
         var methods = (await db.QueryAsync<(string Table, string Column, string Method)>("""
             SELECT c.relname, a.attname, a.attcompression::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
             WHERE (c.relname, a.attname) IN (('documents', 'content'), ('documents', 'text'), ('reviews', 'findings'),
-                                             ('reviews', 'decision'), ('reviews', 'document'), ('review_revisions', 'findings'))
+                                             ('reviews', 'decision'), ('reviews', 'document'), ('review_revisions', 'findings'),
+                                             ('review_revisions', 'decision'))
             """)).ToList();
-        Assert.Equal(6, methods.Count);
+        Assert.Equal(7, methods.Count);
         Assert.All(methods, m => Assert.Equal("l", m.Method));
     }
 }
